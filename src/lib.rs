@@ -1,0 +1,241 @@
+//! scn: a language for planning compute capacity and cost.
+//!
+//! The pipeline is parse → check → evaluate → run → report:
+//! [`syntax::parse`] turns text into an owned AST, [`check::check`] builds the
+//! model (names, graph, cycles), [`eval::evaluate`] computes every series,
+//! [`run::Runner`] executes the statements and [`report`] renders them.
+
+pub mod check;
+pub mod cli;
+pub mod error;
+pub mod eval;
+pub mod repl;
+pub mod report;
+pub mod run;
+pub mod source;
+pub mod span;
+pub mod syntax;
+pub mod units;
+
+use check::Model;
+pub use error::{ScnError, UnmetWarning};
+use eval::World;
+use run::{Output, Runner};
+use source::SourceMap;
+use span::Span;
+use syntax::{Mode, SyntaxError};
+
+/// Text read from a file or standard input, checked for UTF-8.
+pub fn decode(
+    sources: &mut SourceMap,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<(String, usize), ScnError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            let base = sources.add(name, text.as_str());
+            Ok((text, base))
+        }
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let base = sources.add(name, text.as_str());
+            Err(ScnError::Syntax(SyntaxError::InvalidUtf8 {
+                offset,
+                span: Span::new(base + offset, base + offset + 1),
+            }))
+        }
+    }
+}
+
+/// Parses and checks a file's text (already added to `sources` at `base`).
+pub fn compile(text: &str, base: usize) -> Result<Model, Vec<ScnError>> {
+    let program = syntax::parse(text, base, Mode::File)
+        .map_err(|es| es.into_iter().map(ScnError::Syntax).collect::<Vec<_>>())?;
+    check::check(&program).map_err(|es| es.into_iter().map(ScnError::Check).collect())
+}
+
+/// What to run: a scenario and command-line overrides.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    pub scenario: Option<String>,
+    pub sets: Vec<String>,
+}
+
+/// The result of running a file: what to print, and what went wrong.
+#[derive(Debug, Default)]
+pub struct RunResult {
+    pub model: Model,
+    pub scenario: String,
+    pub outputs: Vec<Output>,
+    pub errors: Vec<ScnError>,
+    pub warnings: Vec<UnmetWarning>,
+}
+
+impl RunResult {
+    pub fn failed_asserts(&self) -> usize {
+        self.outputs
+            .iter()
+            .filter(|o| matches!(o, Output::Assert(a) if !a.passed))
+            .count()
+    }
+
+    /// 0 all good, 1 an assert failed, 2 the input has an error.
+    pub fn exit_code(&self) -> i32 {
+        if !self.errors.is_empty() {
+            2
+        } else if self.failed_asserts() > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+fn errs<E: Into<ScnError>>(v: Vec<E>) -> Vec<ScnError> {
+    v.into_iter().map(Into::into).collect()
+}
+
+/// The world the statements run in: the base, or a scenario with `--set`
+/// overrides (their text added to `sources`, so errors point into them).
+pub fn select_world(
+    model: &Model,
+    base: &World,
+    sources: &mut SourceMap,
+    opts: &RunOptions,
+) -> Result<Option<World>, Vec<ScnError>> {
+    if opts.scenario.is_none() && opts.sets.is_empty() {
+        return Ok(None);
+    }
+    let name = opts.scenario.clone().unwrap_or_else(|| "base".into());
+    let b = sources.add("--scenario", name.as_str());
+    let ident = run::scenario_ident(&name, Span::new(b, b + name.len()));
+    let mut extra = Vec::new();
+    let mut errors = Vec::new();
+    for s in &opts.sets {
+        let b = sources.add("--set", s.as_str());
+        match syntax::parse_override(s, b) {
+            Ok(o) => match check::override_target(model, &o) {
+                Ok(id) => extra.push((id, o.value)),
+                Err(e) => errors.push(ScnError::Check(e)),
+            },
+            Err(es) => errors.extend(errs(es)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    run::scenario_world(model, base, &ident, &extra).map(Some)
+}
+
+/// Runs a file's text end to end: every statement, in the chosen scenario.
+pub fn run_text(
+    sources: &mut SourceMap,
+    text: &str,
+    base_offset: usize,
+    opts: &RunOptions,
+) -> RunResult {
+    let model = match compile(text, base_offset) {
+        Ok(m) => m,
+        Err(errors) => {
+            return RunResult {
+                errors,
+                ..RunResult::default()
+            };
+        }
+    };
+    let (base, eval_errors) = eval::evaluate(&model);
+    let mut errors: Vec<ScnError> = errs(eval_errors);
+    let selected = match select_world(&model, &base, sources, opts) {
+        Ok(w) => w,
+        Err(es) => {
+            errors.extend(es);
+            return RunResult {
+                model,
+                errors,
+                ..RunResult::default()
+            };
+        }
+    };
+    let world = selected.as_ref().unwrap_or(&base);
+    let mut outputs = Vec::new();
+    {
+        let mut runner = Runner::new(&model, sources, &base, world);
+        for st in model.statements.clone().iter() {
+            match runner.statement(st) {
+                Ok(o) => outputs.extend(o),
+                Err(es) => errors.extend(es),
+            }
+        }
+    }
+    let warnings = unmet_warnings(&model, world);
+    RunResult {
+        scenario: world.scenario.clone(),
+        model,
+        outputs,
+        errors,
+        warnings,
+    }
+}
+
+/// A warning for every allocated demand that is short in some year.
+pub fn unmet_warnings(m: &Model, w: &World) -> Vec<UnmetWarning> {
+    let Some(a) = w.alloc.as_deref() else {
+        return Vec::new();
+    };
+    let start = m.timeline.map_or(0, |t| t.0);
+    let mut out = Vec::new();
+    for alloc in &m.allocations {
+        let d = alloc.demand;
+        let short: Vec<usize> = (0..a.unmet[d].len())
+            .filter(|&i| a.unmet[d][i] > 1e-9 * a.demand[d][i].abs().max(1e-300))
+            .collect();
+        if short.is_empty() {
+            continue;
+        }
+        let fmt = |x: f64| {
+            units::format_quantity(
+                x,
+                a.demand_dim[d],
+                units::format::Kind::Number,
+                a.demand_hint[d],
+                &m.base_names,
+            )
+        };
+        let amounts: Vec<String> = short
+            .iter()
+            .map(|&i| format!("{} in {}", fmt(a.unmet[d][i]), start + i as i64))
+            .collect();
+        let years: Vec<String> = short
+            .iter()
+            .map(|&i| (start + i as i64).to_string())
+            .collect();
+        out.push(UnmetWarning {
+            demand: m.demands[d].name.clone(),
+            amounts: amounts.join(", "),
+            span: alloc.span,
+            years: years.join(", "),
+        });
+    }
+    out
+}
+
+/// Parses, checks and evaluates without running statements' output: what
+/// `scn check` does. Statements are still evaluated, to check them.
+pub fn check_text(sources: &mut SourceMap, text: &str, base_offset: usize) -> Vec<ScnError> {
+    let mut r = run_text(sources, text, base_offset, &RunOptions::default());
+    if r.errors.is_empty() {
+        // Scenarios are part of the file: check each of them too.
+        let (base, _) = eval::evaluate(&r.model);
+        for s in r.model.scenarios.clone() {
+            let opts = RunOptions {
+                scenario: Some(s.name.clone()),
+                sets: Vec::new(),
+            };
+            if let Err(es) = select_world(&r.model, &base, sources, &opts) {
+                r.errors.extend(es);
+            }
+        }
+    }
+    r.errors
+}

@@ -1,0 +1,345 @@
+//! Rendering: outputs as text tables, JSON or CSV; diagnostics through
+//! miette, graphical (with colour on a terminal) or plain for tests.
+
+use std::fmt::Write;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, Report};
+use serde_json::{Value as Json, json};
+
+use crate::check::Model;
+use crate::eval::Value;
+use crate::run::{Column, Output};
+use crate::source::SourceMap;
+use crate::units::format::Kind;
+use crate::units::{format_in, format_quantity};
+
+/// How diagnostics are drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// Unicode boxes, with colour.
+    Colour,
+    /// Unicode boxes, no colour: pipes, files and snapshot tests.
+    Plain,
+}
+
+/// A diagnostic with its source attached, drawn at a fixed width.
+pub fn render_diagnostic(
+    d: impl miette::Diagnostic + Send + Sync + 'static,
+    sources: &SourceMap,
+    style: Style,
+) -> String {
+    let report = Report::new(d).with_source_code(sources.clone());
+    let theme = match style {
+        Style::Colour => GraphicalTheme::unicode(),
+        Style::Plain => GraphicalTheme::unicode_nocolor(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = format!("{report}\n");
+    }
+    out
+}
+
+fn cell(m: &Model, c: &Column, i: usize) -> String {
+    let v = c.value.at(i);
+    match &c.unit {
+        Some(u) if c.value.kind != Kind::Year && !c.value.is_bool() => {
+            format_in(v, u.factor, &u.text)
+        }
+        _ => format_quantity(v, c.value.dim, c.value.kind, c.value.hint, &m.base_names),
+    }
+}
+
+/// Aligned columns: the first left-aligned, the rest right-aligned.
+fn table(rows: &[Vec<String>]) -> String {
+    let n = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|k| {
+            rows.iter()
+                .filter_map(|r| r.get(k))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (k, s) in r.iter().enumerate() {
+            let pad = widths[k] - s.chars().count();
+            if k == 0 {
+                line.push_str(s);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str("  ");
+                line.push_str(&" ".repeat(pad));
+                line.push_str(s);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn series_table(m: &Model, columns: &[&Column]) -> String {
+    let start = m.timeline.map_or(0, |t| t.0);
+    let mut rows = vec![
+        std::iter::once("year".to_string())
+            .chain(columns.iter().map(|c| c.label.clone()))
+            .collect::<Vec<_>>(),
+    ];
+    for i in 0..m.years() {
+        rows.push(
+            std::iter::once((start + i as i64).to_string())
+                .chain(columns.iter().map(|c| cell(m, c, i)))
+                .collect(),
+        );
+    }
+    table(&rows)
+}
+
+/// Outputs as text for people.
+pub fn text(m: &Model, outputs: &[Output]) -> String {
+    let mut out = String::new();
+    for o in outputs {
+        match o {
+            Output::Show(cols) => {
+                for c in cols.iter().filter(|c| !c.value.series) {
+                    let _ = writeln!(out, "{} = {}", c.label, cell(m, c, 0));
+                }
+                let series: Vec<&Column> = cols.iter().filter(|c| c.value.series).collect();
+                if !series.is_empty() {
+                    out.push_str(&series_table(m, &series));
+                }
+                out.push('\n');
+            }
+            Output::Value(c) => {
+                if c.value.series {
+                    out.push_str(&series_table(m, &[c]));
+                } else {
+                    let _ = writeln!(out, "{}", cell(m, c, 0));
+                }
+            }
+            Output::Table { title, columns } => {
+                let _ = writeln!(out, "{title}");
+                let cols: Vec<&Column> = columns.iter().filter(|c| c.value.series).collect();
+                for c in columns.iter().filter(|c| !c.value.series) {
+                    let _ = writeln!(out, "  {} = {}", c.label, cell(m, c, 0));
+                }
+                out.push_str(&series_table(m, &cols));
+                out.push('\n');
+            }
+            Output::Assert(a) => {
+                if !a.passed {
+                    let _ = writeln!(out, "assert failed at {}\n  {}", a.location, a.source);
+                    for d in &a.detail {
+                        let _ = writeln!(out, "  {d}");
+                    }
+                    out.push('\n');
+                }
+            }
+            Output::Compare { scenarios, rows } => {
+                out.push_str(&compare_text(m, scenarios, rows));
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn fmt(m: &Model, v: &Value, i: usize) -> String {
+    format_quantity(v.at(i), v.dim, v.kind, v.hint, &m.base_names)
+}
+
+/// Differences from the first scenario, written like the values.
+fn diff(m: &Model, base: &Value, v: &Value, i: usize) -> String {
+    if v.is_bool() || v.kind == Kind::Year && (v.at(i).is_nan() || base.at(i).is_nan()) {
+        return if v.at(i) == base.at(i) || (v.at(i).is_nan() && base.at(i).is_nan()) {
+            "same".into()
+        } else {
+            "changed".into()
+        };
+    }
+    let d = v.at(i) - base.at(i);
+    let kind = if v.kind == Kind::Year {
+        Kind::Number
+    } else {
+        v.kind
+    };
+    let s = format_quantity(d, v.dim, kind, v.hint, &m.base_names);
+    if d > 0.0 { format!("+{s}") } else { s }
+}
+
+fn compare_text(m: &Model, scenarios: &[String], rows: &[crate::run::CompareRow]) -> String {
+    let mut out = String::new();
+    let diffs: Vec<String> = scenarios
+        .iter()
+        .skip(1)
+        .map(|s| format!("{s} − {}", scenarios[0]))
+        .collect();
+    for r in rows {
+        let series = r.values.iter().any(|v| v.series);
+        let mut head = vec![if series {
+            "year".to_string()
+        } else {
+            String::new()
+        }];
+        head.extend(scenarios.iter().cloned());
+        head.extend(diffs.iter().cloned());
+        let mut rows_out = vec![head];
+        let _ = writeln!(out, "compare {}", r.label);
+        let years = if series { m.years() } else { 1 };
+        let start = m.timeline.map_or(0, |t| t.0);
+        for i in 0..years {
+            let mut row = vec![if series {
+                (start + i as i64).to_string()
+            } else {
+                r.label.clone()
+            }];
+            row.extend(r.values.iter().map(|v| fmt(m, v, i)));
+            row.extend(r.values.iter().skip(1).map(|v| diff(m, &r.values[0], v, i)));
+            rows_out.push(row);
+        }
+        out.push_str(&table(&rows_out));
+    }
+    out
+}
+
+fn json_value(m: &Model, v: &Value) -> Json {
+    let unit = match v.kind {
+        Kind::Bool => "bool".to_string(),
+        Kind::Year => "year".to_string(),
+        _ => m.base_names.si_unit(v.dim),
+    };
+    let num = |x: f64| if x.is_finite() { json!(x) } else { Json::Null };
+    let mut o = json!({ "unit": unit });
+    if v.kind == Kind::Bool {
+        let b: Vec<Json> = v.data.iter().map(|&x| json!(x != 0.0)).collect();
+        o["value"] = if v.series { json!(b) } else { b[0].clone() };
+    } else if v.series {
+        o["values"] = json!(v.data.iter().map(|&x| num(x)).collect::<Vec<_>>());
+    } else {
+        o["value"] = num(v.data[0]);
+    }
+    if v.series {
+        let start = m.timeline.map_or(0, |t| t.0);
+        o["years"] = json!((0..m.years()).map(|i| start + i as i64).collect::<Vec<_>>());
+    }
+    o
+}
+
+fn json_columns(m: &Model, cols: &[Column]) -> Json {
+    Json::Array(
+        cols.iter()
+            .map(|c| {
+                let mut o = json_value(m, &c.value);
+                o["label"] = json!(c.label);
+                o
+            })
+            .collect(),
+    )
+}
+
+/// Outputs as one JSON document, numbers in SI base units.
+pub fn json(
+    m: &Model,
+    scenario: &str,
+    outputs: &[Output],
+    warnings: &[crate::error::UnmetWarning],
+) -> String {
+    let items: Vec<Json> = outputs
+        .iter()
+        .map(|o| match o {
+            Output::Show(cols) => json!({ "kind": "show", "values": json_columns(m, cols) }),
+            Output::Value(c) => json!({ "kind": "value", "values": json_columns(m, std::slice::from_ref(c)) }),
+            Output::Table { title, columns } => json!({ "kind": "table", "title": title, "values": json_columns(m, columns) }),
+            Output::Assert(a) => json!({ "kind": "assert", "passed": a.passed, "location": a.location, "source": a.source, "detail": a.detail }),
+            Output::Compare { scenarios, rows } => json!({
+                "kind": "compare",
+                "scenarios": scenarios,
+                "rows": rows.iter().map(|r| json!({
+                    "label": r.label,
+                    "values": scenarios.iter().zip(&r.values).map(|(s, v)| { let mut o = json_value(m, v); o["scenario"] = json!(s); o }).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            }),
+        })
+        .collect();
+    let warnings: Vec<Json> = warnings
+        .iter()
+        .map(|w| json!({ "kind": "unmet_demand", "demand": w.demand, "message": w.to_string() }))
+        .collect();
+    let doc = json!({
+        "scenario": scenario,
+        "timeline": m.timeline.map(|(a, b)| json!([a, b])),
+        "outputs": items,
+        "warnings": warnings,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Outputs as CSV in long form: `scenario,label,year,value,unit`, SI units.
+pub fn csv(m: &Model, scenario: &str, outputs: &[Output]) -> String {
+    let mut out = String::from("scenario,label,year,value,unit\n");
+    let start = m.timeline.map_or(0, |t| t.0);
+    let mut put = |scen: &str, label: &str, v: &Value| {
+        let unit = match v.kind {
+            Kind::Bool => "bool".to_string(),
+            Kind::Year => "year".to_string(),
+            _ => m.base_names.si_unit(v.dim),
+        };
+        for (i, x) in v.data.iter().enumerate() {
+            let year = if v.series {
+                (start + i as i64).to_string()
+            } else {
+                String::new()
+            };
+            let val = if x.is_finite() {
+                format!("{x}")
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{}",
+                csv_field(scen),
+                csv_field(label),
+                year,
+                val,
+                csv_field(&unit)
+            );
+        }
+    };
+    for o in outputs {
+        match o {
+            Output::Show(cols) => cols.iter().for_each(|c| put(scenario, &c.label, &c.value)),
+            Output::Value(c) => put(scenario, &c.label, &c.value),
+            Output::Table { title, columns } => {
+                let name = title.split_whitespace().nth(1).unwrap_or("");
+                columns
+                    .iter()
+                    .for_each(|c| put(scenario, &format!("{name}.{}", c.label), &c.value))
+            }
+            Output::Assert(_) => {}
+            Output::Compare { scenarios, rows } => {
+                for r in rows {
+                    for (s, v) in scenarios.iter().zip(&r.values) {
+                        put(s, &r.label, v);
+                    }
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,190 @@
+//! Syntax errors, with pest's rule names turned into the words a user knows.
+
+use miette::Diagnostic;
+use thiserror::Error;
+
+use super::parser::Rule;
+use crate::span::Span;
+
+#[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
+pub enum SyntaxError {
+    #[error("expected {expected}, found {found}")]
+    #[diagnostic(code(scn::syntax))]
+    Unexpected {
+        expected: String,
+        found: String,
+        #[label("expected {expected}")]
+        span: Span,
+        #[help]
+        help: Option<String>,
+    },
+
+    #[error("the input is not valid UTF-8 (byte {offset})")]
+    #[diagnostic(
+        code(scn::invalid_utf8),
+        help("save the file as UTF-8; the invalid bytes are shown as �")
+    )]
+    InvalidUtf8 {
+        offset: usize,
+        #[label("invalid UTF-8 here")]
+        span: Span,
+    },
+
+    #[error("this is nested too deeply ({depth} levels; the limit is {limit})")]
+    #[diagnostic(code(scn::too_deep), help("split the expression into several `let`s"))]
+    TooDeep {
+        depth: usize,
+        limit: usize,
+        #[label("nesting too deep here")]
+        span: Span,
+    },
+
+    #[error("the number `{text}` is too large to represent")]
+    #[diagnostic(code(scn::not_finite), help("numbers must be below about 1.8e308"))]
+    NumberTooLarge {
+        text: String,
+        #[label("not a finite number")]
+        span: Span,
+    },
+
+    #[error("comparisons cannot be chained")]
+    #[diagnostic(code(scn::chained_comparison), help("write `a < b and b < c`"))]
+    ChainedComparison {
+        #[label("this compares the result of a comparison")]
+        span: Span,
+    },
+
+    #[error("only functions can be called")]
+    #[diagnostic(code(scn::not_callable))]
+    NotCallable {
+        #[label("this is not a function name")]
+        span: Span,
+    },
+
+    #[error("unknown allocation policy `{name}`")]
+    #[diagnostic(code(scn::unknown_policy), help("{help}"))]
+    UnknownPolicy {
+        name: String,
+        help: String,
+        #[label("not a policy")]
+        span: Span,
+    },
+
+    #[error("`{policy}` takes a list of providers, `[a, b, …]`")]
+    #[diagnostic(code(scn::policy_shape))]
+    PolicyShape {
+        policy: String,
+        #[label("expected `[` here")]
+        span: Span,
+    },
+
+    #[error("`rest` can only be used once, in a `by share {{ … }}` block")]
+    #[diagnostic(
+        code(scn::rest_misuse),
+        help("`rest` takes whatever the other shares leave; give it to one provider")
+    )]
+    RestMisuse {
+        #[label("`rest` not allowed here")]
+        span: Span,
+        #[label("first `rest` here")]
+        first: Option<Span>,
+    },
+
+    #[error("a year must be a whole number, found `{text}`")]
+    #[diagnostic(code(scn::bad_year))]
+    BadYear {
+        text: String,
+        #[label("not a year")]
+        span: Span,
+    },
+}
+
+/// Human words for a grammar rule, as used in "expected …". `None` for
+/// rules that never stand alone in a message.
+pub fn rule_name(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        expr | expr_ml | op_expr | op_expr_ml | keyframes | paren | money | money_unit
+        | quantity | number | never | if_expr | when_expr | if_expr_ml | when_expr_ml | neg
+        | not | kw_if | kw_when | expr_stmt | string => "an expression",
+        ident | target => "a name",
+        add | sub | mul | div | pow | to | or | and | le | ge | ne | eq | lt | gt => "an operator",
+        at | field | call => "an operator",
+        line_end => "end of line",
+        EOI => "end of input",
+        property => "a property (`name = value`)",
+        share_entry => "a share (`provider: value`)",
+        override_ => "an override (`name = value`)",
+        keyframe => "a keyframe (`year: value`)",
+        int => "a year",
+        year_range => "a year range (`2024..2030`)",
+        fill => "`linear`, `growth` or `step`",
+        unit_name | unit_expr | unit_atom | percent_unit => "a unit",
+        rest => "`rest`",
+        policy => "a policy (`priority`, `cost` or `share`)",
+        provider_list => "`[`",
+        share_block => "`{`",
+        kw_timeline | kw_let | kw_demand | kw_provider | kw_allocate | kw_unit | kw_scenario
+        | kw_show | kw_assert | kw_compare | kw_plot | kw_samples | kw_seed => "a statement",
+        kw_by => "`by`",
+        kw_extends => "`extends`",
+        kw_on => "`on`",
+        kw_in => "`in`",
+        kw_within => "`within`",
+        kw_then => "`then`",
+        kw_else => "`else`",
+        assign => "`=`",
+        colon => "`:`",
+        comma => "`,`",
+        dot => "`.`",
+        lparen => "`(`",
+        rparen => "`)`",
+        lbrace => "`{`",
+        rbrace => "`}`",
+        lbracket => "`[`",
+        rbracket => "`]`",
+        _ => return None,
+    })
+}
+
+/// "`)`, `,` or an expression": the expected things, deduplicated, in a
+/// stable order (punctuation first, then the broad categories).
+pub fn expected_list(rules: &[Rule]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for r in rules {
+        if let Some(n) = rule_name(*r) {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
+    names.sort_by_key(|n| {
+        (
+            !n.starts_with('`'),
+            *n == "end of line" || *n == "end of input",
+        )
+    });
+    match names.len() {
+        0 => "something else".to_string(),
+        1 => names[0].to_string(),
+        _ => {
+            let (last, init) = names.split_last().expect("len >= 2");
+            format!("{} or {}", init.join(", "), last)
+        }
+    }
+}
+
+/// A hint for a plausible wrong operator the user typed.
+pub fn operator_hint(found: &str) -> Option<String> {
+    let h = match found {
+        t if t.starts_with("**") => "powers are written `^`, as in `x ^ 2`",
+        t if t.starts_with("&&") => "write `and`",
+        t if t.starts_with("||") => "write `or`",
+        t if t.starts_with("!") && !t.starts_with("!=") => "write `not`",
+        t if t.starts_with("=") && !t.starts_with("==") => "to compare, write `==`",
+        t if t.starts_with("<>") => "write `!=`",
+        t if t.starts_with("'") => "titles are written in double quotes",
+        _ => return None,
+    };
+    Some(h.to_string())
+}
