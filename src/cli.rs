@@ -62,6 +62,76 @@ pub fn diagnostic_style() -> Style {
     }
 }
 
+/// What a run prints and its exit status, kept apart from the process so
+/// tests see exactly what a user would.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printed {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+/// The bytes of a file, or of standard input for `-`.
+pub fn read_bytes(path: &PathBuf) -> Result<Vec<u8>, String> {
+    if path.as_os_str() == "-" {
+        let mut b = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut b)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(b)
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+    }
+}
+
+/// `scn run` on a file's bytes: evaluates, runs the statements and renders
+/// outputs, warnings and errors.
+pub fn run_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    opts: &RunOptions,
+    format: Format,
+    style: Style,
+) -> Printed {
+    let mut sources = SourceMap::new();
+    let (text, base) = match crate::decode(&mut sources, name, bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            return Printed {
+                stdout: String::new(),
+                stderr: report::render_diagnostic(e, &sources, style),
+                code: 2,
+            };
+        }
+    };
+    let r = crate::run_text(&mut sources, &text, base, opts);
+    let code = r.exit_code();
+    let mut stdout = String::new();
+    if code != 2 {
+        let out = match format {
+            Format::Text => report::text(&r.model, &r.outputs),
+            Format::Json => report::json(&r.model, &r.scenario, &r.outputs, &r.warnings),
+            Format::Csv => report::csv(&r.model, &r.scenario, &r.outputs),
+        };
+        stdout = out.trim_end().to_string() + "\n";
+        if stdout == "\n" {
+            stdout.clear();
+        }
+    }
+    let mut stderr = String::new();
+    for w in r.warnings {
+        stderr.push_str(&report::render_diagnostic(w, &sources, style));
+    }
+    for e in r.errors {
+        stderr.push_str(&report::render_diagnostic(e, &sources, style));
+    }
+    Printed {
+        stdout,
+        stderr,
+        code,
+    }
+}
+
 /// Reads a file (or standard input for `-`) into the source map.
 pub fn read_source(sources: &mut SourceMap, path: &PathBuf) -> Result<(String, usize), String> {
     let name = path.display().to_string();
@@ -100,39 +170,29 @@ pub fn main_with(cli: Cli) -> i32 {
             sets,
             format,
         } => {
-            let mut sources = SourceMap::new();
-            let (text, base) = match read_source(&mut sources, &file) {
-                Ok(t) => t,
+            let name = file.display().to_string();
+            let bytes = match read_bytes(&file) {
+                Ok(b) => b,
                 Err(msg) => {
-                    eprint!(
-                        "{}",
-                        if msg.ends_with('\n') {
-                            msg
-                        } else {
-                            format!("error: {msg}\n")
-                        }
-                    );
+                    eprintln!("error: {msg}");
                     return 2;
                 }
             };
-            let r = crate::run_text(&mut sources, &text, base, &RunOptions { scenario, sets });
-            let out = match format {
-                Format::Text => report::text(&r.model, &r.outputs),
-                Format::Json => report::json(&r.model, &r.scenario, &r.outputs, &r.warnings),
-                Format::Csv => report::csv(&r.model, &r.scenario, &r.outputs),
+            let name = if name == "-" {
+                "<stdin>".to_string()
+            } else {
+                name
             };
-            let code = r.exit_code();
-            if code != 2 {
-                let mut stdout = std::io::stdout().lock();
-                let _ = stdout.write_all(out.trim_end().as_bytes());
-                let _ = stdout.write_all(b"\n");
-            }
-            let style = diagnostic_style();
-            for w in r.warnings {
-                eprint!("{}", report::render_diagnostic(w, &sources, style));
-            }
-            print_errors(r.errors, &sources);
-            code
+            let out = run_bytes(
+                &name,
+                bytes,
+                &RunOptions { scenario, sets },
+                format,
+                diagnostic_style(),
+            );
+            let _ = std::io::stdout().lock().write_all(out.stdout.as_bytes());
+            let _ = std::io::stderr().lock().write_all(out.stderr.as_bytes());
+            out.code
         }
         Command::Check { files } => {
             let mut code = 0;

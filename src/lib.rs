@@ -49,10 +49,16 @@ pub fn decode(
 }
 
 /// Parses and checks a file's text (already added to `sources` at `base`).
-pub fn compile(text: &str, base: usize) -> Result<Model, Vec<ScnError>> {
-    let program = syntax::parse(text, base, Mode::File)
-        .map_err(|es| es.into_iter().map(ScnError::Syntax).collect::<Vec<_>>())?;
-    check::check(&program).map_err(|es| es.into_iter().map(ScnError::Check).collect())
+/// A syntax error gives no model; check errors come with the model, whose
+/// unaffected parts can still be evaluated.
+pub fn compile(text: &str, base: usize) -> (Option<Model>, Vec<ScnError>) {
+    match syntax::parse(text, base, Mode::File) {
+        Err(es) => (None, errs(es)),
+        Ok(program) => {
+            let (m, es) = check::check(&program);
+            (Some(m), errs(es))
+        }
+    }
 }
 
 /// What to run: a scenario and command-line overrides.
@@ -135,17 +141,15 @@ pub fn run_text(
     base_offset: usize,
     opts: &RunOptions,
 ) -> RunResult {
-    let model = match compile(text, base_offset) {
-        Ok(m) => m,
-        Err(errors) => {
-            return RunResult {
-                errors,
-                ..RunResult::default()
-            };
-        }
+    let (model, mut errors) = compile(text, base_offset);
+    let Some(model) = model else {
+        return RunResult {
+            errors,
+            ..RunResult::default()
+        };
     };
     let (base, eval_errors) = eval::evaluate(&model);
-    let mut errors: Vec<ScnError> = errs(eval_errors);
+    errors.extend(errs(eval_errors));
     let selected = match select_world(&model, &base, sources, opts) {
         Ok(w) => w,
         Err(es) => {
@@ -161,7 +165,10 @@ pub fn run_text(
     let mut outputs = Vec::new();
     {
         let mut runner = Runner::new(&model, sources, &base, world);
-        for st in model.statements.clone().iter() {
+        for (k, st) in model.statements.clone().iter().enumerate() {
+            if model.broken_statements.get(k).copied().unwrap_or(false) {
+                continue;
+            }
             match runner.statement(st) {
                 Ok(o) => outputs.extend(o),
                 Err(es) => errors.extend(es),

@@ -167,6 +167,10 @@ pub struct Model {
     pub base_names: BaseNames,
     /// Evaluation order of the base model (nodes in a cycle left out).
     pub order: Vec<NodeId>,
+    /// Nodes whose expression has a name error: never evaluated.
+    pub broken: Vec<bool>,
+    /// Statements (by index) with a name error: never run.
+    pub broken_statements: Vec<bool>,
 }
 
 impl Model {
@@ -216,8 +220,9 @@ fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Op
 }
 
 /// Builds and checks the model of a program. All independent errors are
-/// returned together.
-pub fn check(program: &Program) -> Result<Model, Vec<CheckError>> {
+/// returned together, with the model: the parts an error touches are marked
+/// broken and skipped, so evaluation can still report the others.
+pub fn check(program: &Program) -> (Model, Vec<CheckError>) {
     let mut b = Builder::default();
     b.declare(program);
     b.resolve_all();
@@ -579,11 +584,14 @@ impl Builder {
         self.allocations();
         self.scenarios();
         let mut errors = Vec::new();
+        self.m.broken = vec![false; self.m.nodes.len()];
         for id in 0..self.m.nodes.len() {
             let mut deps = Vec::new();
+            let before = errors.len();
             if let Some(e) = &self.m.nodes[id].expr {
                 resolve(&self.m, e, &mut deps, &mut errors);
             }
+            self.m.broken[id] = errors.len() > before;
             self.m.nodes[id].deps = deps;
         }
         // The allocation reads every demand, every provider property that
@@ -606,28 +614,30 @@ impl Builder {
                 resolve(&self.m, e, &mut Vec::new(), &mut errors);
             }
         }
+        let mut broken_statements = Vec::new();
         for st in &self.m.statements {
+            let before = errors.len();
             for e in statement_exprs(st) {
-                resolve(&self.m, e, &mut Vec::new(), &mut errors);
+                if !is_entity_show(&self.m, st, e) {
+                    resolve(&self.m, e, &mut Vec::new(), &mut errors);
+                }
             }
             if let ItemKind::Show { unit: Some(u), .. } = &st.kind {
                 check_unit_expr(&self.m, u, &mut errors);
             }
+            broken_statements.push(errors.len() > before);
         }
+        self.m.broken_statements = broken_statements;
         self.errors.extend(errors);
     }
 
-    fn finish(mut self) -> Result<Model, Vec<CheckError>> {
+    fn finish(mut self) -> (Model, Vec<CheckError>) {
         let (order, cycles) = topo_order(&self.m, &HashMap::new());
         for cycle in cycles {
             self.errors.push(cycle_error(&self.m, &cycle));
         }
-        self.m.order = order;
-        if self.errors.is_empty() {
-            Ok(self.m)
-        } else {
-            Err(self.errors)
-        }
+        self.m.order = order.into_iter().filter(|&i| !self.m.broken[i]).collect();
+        (self.m, self.errors)
     }
 }
 
@@ -652,6 +662,15 @@ pub fn cycle_error(m: &Model, cycle: &[NodeId]) -> CheckError {
         names: names.join(" → "),
         spans,
     }
+}
+
+/// `show P` / `show D` (or a bare `P` in the REPL): a provider or demand
+/// named alone prints all its series, so it is not a value to resolve.
+pub fn is_entity_show(m: &Model, st: &Item, e: &Expr) -> bool {
+    matches!(
+        st.kind,
+        ItemKind::Show { unit: None, .. } | ItemKind::Expr(_)
+    ) && matches!(&e.kind, ExprKind::Name(n) if matches!(m.names.get(n), Some(Sym::Provider(_)) | Some(Sym::Demand(_))))
 }
 
 /// The expressions a statement evaluates.
