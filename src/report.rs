@@ -11,7 +11,8 @@ use crate::eval::Value;
 use crate::run::{Column, Output};
 use crate::source::SourceMap;
 use crate::units::format::Kind;
-use crate::units::{format_in, format_quantity};
+use crate::units::format::format_like;
+use crate::units::format_in;
 
 /// How diagnostics are drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,13 +44,25 @@ pub fn render_diagnostic(
     out
 }
 
+/// One value of a column, in the unit that suits the column's largest value.
 fn cell(m: &Model, c: &Column, i: usize) -> String {
     let v = c.value.at(i);
     match &c.unit {
         Some(u) if c.value.kind != Kind::Year && !c.value.is_bool() => {
             format_in(v, u.factor, &u.text)
         }
-        _ => format_quantity(v, c.value.dim, c.value.kind, c.value.hint, &m.base_names),
+        _ => {
+            let largest = c.value.data.iter().copied().filter(|x| x.is_finite());
+            let reference = largest.fold(0.0, |a: f64, x| if x.abs() > a.abs() { x } else { a });
+            format_like(
+                v,
+                reference,
+                c.value.dim,
+                c.value.kind,
+                c.value.hint,
+                &m.base_names,
+            )
+        }
     }
 }
 
@@ -151,60 +164,89 @@ pub fn text(m: &Model, outputs: &[Output]) -> String {
     out
 }
 
-fn fmt(m: &Model, v: &Value, i: usize) -> String {
-    format_quantity(v.at(i), v.dim, v.kind, v.hint, &m.base_names)
-}
-
-/// Differences from the first scenario, written like the values.
-fn diff(m: &Model, base: &Value, v: &Value, i: usize) -> String {
-    if v.is_bool() || v.kind == Kind::Year && (v.at(i).is_nan() || base.at(i).is_nan()) {
-        return if v.at(i) == base.at(i) || (v.at(i).is_nan() && base.at(i).is_nan()) {
-            "same".into()
-        } else {
-            "changed".into()
-        };
+/// The difference `v − base` as a value, for numbers (`None` for
+/// true/false values and years, which differ or not).
+pub fn difference(base: &Value, v: &Value) -> Option<Value> {
+    if v.is_bool() || v.kind == Kind::Year {
+        return None;
     }
-    let d = v.at(i) - base.at(i);
-    let kind = if v.kind == Kind::Year {
-        Kind::Number
-    } else {
-        v.kind
-    };
-    let s = format_quantity(d, v.dim, kind, v.hint, &m.base_names);
-    if d > 0.0 { format!("+{s}") } else { s }
+    let data = (0..v.data.len().max(base.data.len()))
+        .map(|i| v.at(i) - base.at(i))
+        .collect();
+    Some(Value {
+        data,
+        series: v.series || base.series,
+        ..v.clone()
+    })
 }
 
 fn compare_text(m: &Model, scenarios: &[String], rows: &[crate::run::CompareRow]) -> String {
     let mut out = String::new();
-    let diffs: Vec<String> = scenarios
-        .iter()
-        .skip(1)
-        .map(|s| format!("{s} − {}", scenarios[0]))
-        .collect();
     for r in rows {
         let series = r.values.iter().any(|v| v.series);
+        let mut columns: Vec<Column> = scenarios
+            .iter()
+            .zip(&r.values)
+            .map(|(s, v)| Column {
+                label: s.clone(),
+                value: v.clone(),
+                unit: None,
+            })
+            .collect();
+        let mut changed: Vec<(String, Vec<String>)> = Vec::new();
+        for (s, v) in scenarios.iter().zip(&r.values).skip(1) {
+            let label = format!("Δ {s}");
+            match difference(&r.values[0], v) {
+                Some(d) => columns.push(Column {
+                    label,
+                    value: d,
+                    unit: None,
+                }),
+                None => {
+                    let n = if series { m.years() } else { 1 };
+                    let same = |i: usize| {
+                        v.at(i) == r.values[0].at(i)
+                            || (v.at(i).is_nan() && r.values[0].at(i).is_nan())
+                    };
+                    changed.push((
+                        label,
+                        (0..n)
+                            .map(|i| if same(i) { "same" } else { "changed" }.to_string())
+                            .collect(),
+                    ));
+                }
+            }
+        }
+        let _ = writeln!(out, "compare {}", r.label);
+        let start = m.timeline.map_or(0, |t| t.0);
+        let years = if series { m.years() } else { 1 };
         let mut head = vec![if series {
             "year".to_string()
         } else {
             String::new()
         }];
-        head.extend(scenarios.iter().cloned());
-        head.extend(diffs.iter().cloned());
-        let mut rows_out = vec![head];
-        let _ = writeln!(out, "compare {}", r.label);
-        let years = if series { m.years() } else { 1 };
-        let start = m.timeline.map_or(0, |t| t.0);
+        head.extend(columns.iter().map(|c| c.label.clone()));
+        head.extend(changed.iter().map(|c| c.0.clone()));
+        let mut lines = vec![head];
         for i in 0..years {
             let mut row = vec![if series {
                 (start + i as i64).to_string()
             } else {
                 r.label.clone()
             }];
-            row.extend(r.values.iter().map(|v| fmt(m, v, i)));
-            row.extend(r.values.iter().skip(1).map(|v| diff(m, &r.values[0], v, i)));
-            rows_out.push(row);
+            for (k, c) in columns.iter().enumerate() {
+                let text = cell(m, c, i);
+                let is_diff = k >= scenarios.len();
+                row.push(if is_diff && c.value.at(i) > 0.0 {
+                    format!("+{text}")
+                } else {
+                    text
+                });
+            }
+            row.extend(changed.iter().map(|c| c.1[i].clone()));
+            lines.push(row);
         }
-        out.push_str(&table(&rows_out));
+        out.push_str(&table(&lines));
     }
     out
 }
@@ -264,6 +306,13 @@ pub fn json(
                 "rows": rows.iter().map(|r| json!({
                     "label": r.label,
                     "values": scenarios.iter().zip(&r.values).map(|(s, v)| { let mut o = json_value(m, v); o["scenario"] = json!(s); o }).collect::<Vec<_>>(),
+                    "differences": scenarios.iter().zip(&r.values).skip(1).filter_map(|(s, v)| {
+                        let d = difference(&r.values[0], v)?;
+                        let mut o = json_value(m, &d);
+                        o["scenario"] = json!(s);
+                        o["from"] = json!(scenarios[0]);
+                        Some(o)
+                    }).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             }),
         })
@@ -336,6 +385,11 @@ pub fn csv(m: &Model, scenario: &str, outputs: &[Output]) -> String {
                 for r in rows {
                     for (s, v) in scenarios.iter().zip(&r.values) {
                         put(s, &r.label, v);
+                    }
+                    for (s, v) in scenarios.iter().zip(&r.values).skip(1) {
+                        if let Some(d) = difference(&r.values[0], v) {
+                            put(&format!("{s} - {}", scenarios[0]), &r.label, &d);
+                        }
                     }
                 }
             }

@@ -117,17 +117,17 @@ fn pick<'a>(v: f64, units: &[(&'a str, f64)]) -> (&'a str, f64) {
     best
 }
 
-/// `$5.00B`, `-$750M`, `$2.00`.
-fn money(v: f64) -> String {
-    let (suffix, f) = pick(v, &MAGNITUDES);
+/// `$5.00B`, `-$750M`, `$2.00` (the magnitude chosen for `r`).
+fn money(v: f64, r: f64) -> String {
+    let (suffix, f) = pick(r, &MAGNITUDES);
     let sign = if v < 0.0 { "-" } else { "" };
     format!("{sign}${}{suffix}", fmt_sig(v.abs() / f, 3, false))
 }
 
 /// A plain count with a magnitude suffix from a million on: `1.5M`, `2027`.
-fn count(v: f64) -> String {
-    if v.abs() >= 1e6 {
-        let (suffix, f) = pick(v, &MAGNITUDES);
+fn count(v: f64, r: f64) -> String {
+    if r.abs() >= 1e6 {
+        let (suffix, f) = pick(r, &MAGNITUDES);
         format!("{}{suffix}", fmt_sig(v / f, 4, true))
     } else {
         fmt_sig(v, 4, true)
@@ -167,6 +167,28 @@ fn tail(d: Dim, hint: Hint, names: &BaseNames) -> (String, f64) {
 
 /// A value (SI) written for people, in the most readable unit.
 pub fn format_quantity(v: f64, dim: Dim, kind: Kind, hint: Hint, names: &BaseNames) -> String {
+    format_like(v, v, dim, kind, hint, names)
+}
+
+/// Like [`format_quantity`], with the unit chosen for `reference` rather
+/// than `v`: a table column reads in one unit (`0 GW` beside `10 GW`).
+pub fn format_like(
+    v: f64,
+    reference: f64,
+    dim: Dim,
+    kind: Kind,
+    hint: Hint,
+    names: &BaseNames,
+) -> String {
+    let mut r = if reference.is_finite() && reference != 0.0 {
+        reference
+    } else {
+        v
+    };
+    if r == 0.0 && dim == Dim::base(POWER) {
+        // A column of zeros still reads in the unit it was written in.
+        r = POWER_UNITS[hint.power.map_or(3, usize::from)].1;
+    }
     match kind {
         Kind::Bool => return if v != 0.0 { "true" } else { "false" }.into(),
         Kind::Year if v.is_nan() => return "never".into(),
@@ -178,10 +200,10 @@ pub fn format_quantity(v: f64, dim: Dim, kind: Kind, hint: Hint, names: &BaseNam
         return "–".into();
     }
     if dim.is_none() {
-        return count(v);
+        return count(v, r);
     }
     if dim == Dim::energy() {
-        let (u, f) = pick(v, &ENERGY_UNITS);
+        let (u, f) = pick(r, &ENERGY_UNITS);
         return format!("{} {u}", fmt_sig(v / f, 4, true));
     }
     // The lead dimension gets an automatic prefix; the rest fixed units.
@@ -202,12 +224,13 @@ pub fn format_quantity(v: f64, dim: Dim, kind: Kind, hint: Hint, names: &BaseNam
     rest.0[lead] = 0;
     let (t, f) = tail(rest, hint, names);
     let v = v / f;
+    let r = r / f;
     match lead {
-        MONEY => format!("{}{t}", money(v)),
+        MONEY => format!("{}{t}", money(v, r)),
         TIME => {
             let (u, uf) = match hint.time {
                 Some(i) => TIME_UNITS[usize::from(i)],
-                None => pick(v, &TIME_UNITS),
+                None => pick(r, &TIME_UNITS),
             };
             format!("{} {u}{t}", fmt_sig(v / uf, 4, true))
         }
@@ -219,9 +242,9 @@ pub fn format_quantity(v: f64, dim: Dim, kind: Kind, hint: Hint, names: &BaseNam
                 _ => &[],
             };
             if units.is_empty() {
-                format!("{} {}{t}", count(v), names.name(lead))
+                format!("{} {}{t}", count(v, r), names.name(lead))
             } else {
-                let (u, uf) = pick(v, units);
+                let (u, uf) = pick(r, units);
                 format!("{} {u}{t}", fmt_sig(v / uf, 4, true))
             }
         }
