@@ -143,28 +143,41 @@ pub fn run_text(
 ) -> RunResult {
     let (model, mut errors) = compile(text, base_offset);
     let Some(model) = model else {
-        return RunResult {
-            errors,
-            ..RunResult::default()
-        };
+        return RunResult { errors, ..RunResult::default() };
     };
     let (base, eval_errors) = eval::evaluate(&model);
     errors.extend(errs(eval_errors));
-    let selected = match select_world(&model, &base, sources, opts) {
-        Ok(w) => w,
-        Err(es) => {
-            errors.extend(es);
-            return RunResult {
-                model,
-                errors,
-                ..RunResult::default()
-            };
+    // Every scenario is part of the file and is checked, used or not.
+    let mut worlds = std::collections::HashMap::new();
+    for s in &model.scenarios {
+        match run::scenario_world(&model, &base, &run::scenario_ident(&s.name, s.span), &[]) {
+            Ok(w) => {
+                worlds.insert(s.name.clone(), w);
+            }
+            Err(es) => errors.extend(es),
         }
+    }
+    let selected = match opts.sets.is_empty() {
+        true => match &opts.scenario {
+            Some(name) if worlds.contains_key(name) => worlds.get(name).cloned(),
+            _ => select_world(&model, &base, sources, opts).unwrap_or_else(|es| {
+                errors.extend(es);
+                None
+            }),
+        },
+        false => select_world(&model, &base, sources, opts).unwrap_or_else(|es| {
+            errors.extend(es);
+            None
+        }),
     };
+    if (opts.scenario.is_some() || !opts.sets.is_empty()) && selected.is_none() {
+        dedup(&mut errors);
+        return RunResult { model, errors, ..RunResult::default() };
+    }
     let world = selected.as_ref().unwrap_or(&base);
     let mut outputs = Vec::new();
     {
-        let mut runner = Runner::new(&model, sources, &base, world);
+        let mut runner = Runner::new(&model, sources, &base, world).with_worlds(worlds);
         for (k, st) in model.statements.clone().iter().enumerate() {
             if model.broken_statements.get(k).copied().unwrap_or(false) {
                 continue;
@@ -175,14 +188,26 @@ pub fn run_text(
             }
         }
     }
-    let warnings = unmet_warnings(&model, world);
-    RunResult {
-        scenario: world.scenario.clone(),
-        model,
-        outputs,
-        errors,
-        warnings,
-    }
+    dedup(&mut errors);
+    // Shortfalls are worth a warning only when the file is otherwise sound.
+    let warnings = if errors.is_empty() { unmet_warnings(&model, world) } else { Vec::new() };
+    RunResult { scenario: world.scenario.clone(), model, outputs, errors, warnings }
+}
+
+/// The same error found twice (a scenario reached by two paths) is reported
+/// once, and errors are reported in the order of the file.
+fn dedup(errors: &mut Vec<ScnError>) {
+    use miette::Diagnostic;
+    errors.sort_by_key(|e| e.labels().and_then(|mut l| l.next()).map_or(usize::MAX, |l| l.offset()));
+    let mut seen: Vec<ScnError> = Vec::with_capacity(errors.len());
+    errors.retain(|e| {
+        if seen.contains(e) {
+            false
+        } else {
+            seen.push(e.clone());
+            true
+        }
+    });
 }
 
 /// A warning for every allocated demand that is short in some year.
@@ -230,19 +255,5 @@ pub fn unmet_warnings(m: &Model, w: &World) -> Vec<UnmetWarning> {
 /// Parses, checks and evaluates without running statements' output: what
 /// `scn check` does. Statements are still evaluated, to check them.
 pub fn check_text(sources: &mut SourceMap, text: &str, base_offset: usize) -> Vec<ScnError> {
-    let mut r = run_text(sources, text, base_offset, &RunOptions::default());
-    if r.errors.is_empty() {
-        // Scenarios are part of the file: check each of them too.
-        let (base, _) = eval::evaluate(&r.model);
-        for s in r.model.scenarios.clone() {
-            let opts = RunOptions {
-                scenario: Some(s.name.clone()),
-                sets: Vec::new(),
-            };
-            if let Err(es) = select_world(&r.model, &base, sources, &opts) {
-                r.errors.extend(es);
-            }
-        }
-    }
-    r.errors
+    run_text(sources, text, base_offset, &RunOptions::default()).errors
 }

@@ -87,6 +87,12 @@ impl<'a> Runner<'a> {
         }
     }
 
+    /// Scenario worlds already evaluated, for `compare`.
+    pub fn with_worlds(mut self, worlds: HashMap<String, World>) -> Runner<'a> {
+        self.worlds = worlds;
+        self
+    }
+
     fn ctx(&self) -> Ctx<'_> {
         Ctx::new(self.m, self.current)
     }
@@ -506,22 +512,23 @@ pub fn scenario_world(
                 .iter()
                 .any(|c: &&crate::check::ScenarioDef| c.name == s.name)
             {
-                let mut names: Vec<String> = chain.iter().map(|c| c.name.clone()).collect();
-                names.push(s.name.clone());
-                let spans = chain
+                // Name the cycle from its alphabetically first member, so
+                // every scenario on it reports the same error.
+                let start = chain.iter().position(|c| c.name == s.name).unwrap_or(0);
+                let mut members: Vec<&crate::check::ScenarioDef> = chain[start..].to_vec();
+                let first = (0..members.len()).min_by_key(|&i| &members[i].name).unwrap_or(0);
+                members.rotate_left(first);
+                let mut names: Vec<String> = members.iter().map(|c| c.name.clone()).collect();
+                names.push(names[0].clone());
+                let spans = members
                     .iter()
-                    .map(|c| {
-                        miette::LabeledSpan::new_with_span(
-                            Some(format!(
-                                "`{}` extends another scenario of the cycle",
-                                c.name
-                            )),
-                            c.span,
-                        )
+                    .zip(names.iter().skip(1))
+                    .map(|(c, next)| {
+                        let at = c.extends.as_ref().map_or(c.span, |e| e.span);
+                        miette::LabeledSpan::new_with_span(Some(format!("`{}` extends `{next}`", c.name)), at)
                     })
                     .collect();
-                return Err(vec![ScnError::Check(CheckError::Cycle {
-                    what: "these scenarios",
+                return Err(vec![ScnError::Check(CheckError::ScenarioCycle {
                     names: names.join(" → "),
                     spans,
                 })]);
@@ -545,7 +552,7 @@ pub fn scenario_world(
     }
     let (w, errors) = evaluate_with(m, base, &name.name, overrides)
         .map_err(|es| es.into_iter().map(ScnError::Check).collect::<Vec<_>>())?;
-    let mut errs: Vec<ScnError> = errors.into_iter().map(ScnError::Eval).collect();
+    let mut errs: Vec<ScnError> = Vec::new();
     // An override keeps the dimension of what it replaces.
     for (id, e) in &w.overrides {
         if let (Some(Some(old)), Some(Some(new))) = (base.values.get(*id), w.values.get(*id)) {
@@ -563,6 +570,11 @@ pub fn scenario_world(
                 }));
             }
         }
+    }
+    // A dimension changed by an override explains any error downstream of
+    // it: report only that.
+    if errs.is_empty() {
+        errs.extend(errors.into_iter().map(ScnError::Eval));
     }
     if errs.is_empty() { Ok(w) } else { Err(errs) }
 }

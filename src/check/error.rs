@@ -73,6 +73,14 @@ pub enum CheckError {
         spans: Vec<LabeledSpan>,
     },
 
+    #[error("scenarios extend each other in a cycle: {names}")]
+    #[diagnostic(code(scn::scenario_cycle), help("a scenario cannot extend itself, even through others: remove one `extends`"))]
+    ScenarioCycle {
+        names: String,
+        #[label(collection)]
+        spans: Vec<LabeledSpan>,
+    },
+
     #[error("the timeline runs backwards: {start}..{end}")]
     #[diagnostic(
         code(scn::bad_timeline),

@@ -444,7 +444,9 @@ impl<'a> Ctx<'a> {
                         });
                     }
                 }
+                // `never` (NaN) equals `never`, and nothing else.
                 let close = |a: f64, b: f64| match tol.abs {
+                    _ if a.is_nan() || b.is_nan() => a.is_nan() && b.is_nan(),
                     Some((t, _, _)) => (a - b).abs() <= t,
                     None => a == b || (a - b).abs() <= tol.rel * a.abs().max(b.abs()),
                 };

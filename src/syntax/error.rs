@@ -48,10 +48,11 @@ pub enum SyntaxError {
     },
 
     #[error("comparisons cannot be chained")]
-    #[diagnostic(code(scn::chained_comparison), help("write `a < b and b < c`"))]
+    #[diagnostic(code(scn::chained_comparison), help("{help}"))]
     ChainedComparison {
         #[label("this compares the result of a comparison")]
         span: Span,
+        help: String,
     },
 
     #[error("only functions can be called")]
@@ -79,11 +80,9 @@ pub enum SyntaxError {
     },
 
     #[error("`rest` can only be used once, in a `by share {{ … }}` block")]
-    #[diagnostic(
-        code(scn::rest_misuse),
-        help("`rest` takes whatever the other shares leave; give it to one provider")
-    )]
+    #[diagnostic(code(scn::rest_misuse), help("{help}"))]
     RestMisuse {
+        help: String,
         #[label("`rest` not allowed here")]
         span: Span,
         #[label("first `rest` here")]

@@ -426,6 +426,7 @@ impl Lower<'_> {
             if let Some(r) = ids.iter().find(|i| i.name == "rest") {
                 return Err(SyntaxError::RestMisuse {
                     span: r.span,
+                    help: "in a list the providers take demand in turn, and the last one listed takes what remains".into(),
                     first: None,
                 });
             }
@@ -454,6 +455,7 @@ impl Lower<'_> {
                         if let Some(first) = first_rest {
                             return Err(SyntaxError::RestMisuse {
                                 span: rs,
+                                help: "`rest` takes whatever the other shares leave; give it to one provider".into(),
                                 first: Some(first),
                             });
                         }
@@ -567,8 +569,17 @@ impl Lower<'_> {
                 let Some(c) = Self::meaningful(pair.into_inner()).next() else {
                     unreachable!("when has a condition")
                 };
+                // `when` takes everything to its right, so a comparison of
+                // its year needs parentheses: say so.
+                let cond = self.expr(c).map_err(|e| match e {
+                    SyntaxError::ChainedComparison { span: s, .. } => SyntaxError::ChainedComparison {
+                        span: s,
+                        help: "`when` takes everything after it; to compare its year, write `(when a > b) <= 2030`".into(),
+                    },
+                    e => e,
+                })?;
                 Ok(Expr {
-                    kind: ExprKind::When(Box::new(self.expr(c)?)),
+                    kind: ExprKind::When(Box::new(cond)),
                     span,
                 })
             }
@@ -686,6 +697,7 @@ impl Lower<'_> {
                         if is_comparison(*inner) {
                             return Err(SyntaxError::ChainedComparison {
                                 span: lhs.span.join(rhs.span),
+                                help: "write `a < b and b < c`".into(),
                             });
                         }
                     }

@@ -139,7 +139,10 @@ fn tail(d: Dim, hint: Hint, names: &BaseNames) -> (String, f64) {
     let mut num = String::new();
     let mut den = String::new();
     let mut factor = 1.0;
-    for (i, &e) in d.0.iter().enumerate() {
+    // Counted things first, time last: `$/gpu/h`, `FLOP/W/s`.
+    let order = (BUILTIN_BASES..d.0.len()).chain([COMPUTE, MASS, POWER, MONEY, TIME]);
+    for i in order {
+        let e = d.0[i];
         if e == 0 {
             continue;
         }
