@@ -35,6 +35,12 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Monte Carlo samples per uncertain value (overrides `samples`).
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+        samples: Option<u64>,
+        /// Seed of the random draws (overrides `seed`).
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Check files for syntax, name, dimension and cycle errors; run nothing.
     Check {
@@ -169,6 +175,8 @@ pub fn main_with(cli: Cli) -> i32 {
             scenario,
             sets,
             format,
+            samples,
+            seed,
         } => {
             let name = file.display().to_string();
             let bytes = match read_bytes(&file) {
@@ -186,7 +194,12 @@ pub fn main_with(cli: Cli) -> i32 {
             let out = run_bytes(
                 &name,
                 bytes,
-                &RunOptions { scenario, sets },
+                &RunOptions {
+                    scenario,
+                    sets,
+                    samples: samples.map(|n| n as usize),
+                    seed,
+                },
                 format,
                 diagnostic_style(),
             );

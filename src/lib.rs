@@ -66,6 +66,9 @@ pub fn compile(text: &str, base: usize) -> (Option<Model>, Vec<ScnError>) {
 pub struct RunOptions {
     pub scenario: Option<String>,
     pub sets: Vec<String>,
+    /// Monte Carlo samples and seed, overriding the file's `samples`/`seed`.
+    pub samples: Option<usize>,
+    pub seed: Option<u64>,
 }
 
 /// The result of running a file: what to print, and what went wrong.
@@ -142,9 +145,18 @@ pub fn run_text(
     opts: &RunOptions,
 ) -> RunResult {
     let (model, mut errors) = compile(text, base_offset);
-    let Some(model) = model else {
-        return RunResult { errors, ..RunResult::default() };
+    let Some(mut model) = model else {
+        return RunResult {
+            errors,
+            ..RunResult::default()
+        };
     };
+    if let Some(n) = opts.samples {
+        model.samples = n.max(1);
+    }
+    if let Some(seed) = opts.seed {
+        model.seed = seed;
+    }
     let (base, eval_errors) = eval::evaluate(&model);
     errors.extend(errs(eval_errors));
     // Every scenario is part of the file and is checked, used or not.
@@ -172,7 +184,11 @@ pub fn run_text(
     };
     if (opts.scenario.is_some() || !opts.sets.is_empty()) && selected.is_none() {
         dedup(&mut errors);
-        return RunResult { model, errors, ..RunResult::default() };
+        return RunResult {
+            model,
+            errors,
+            ..RunResult::default()
+        };
     }
     let world = selected.as_ref().unwrap_or(&base);
     let mut outputs = Vec::new();
@@ -190,15 +206,29 @@ pub fn run_text(
     }
     dedup(&mut errors);
     // Shortfalls are worth a warning only when the file is otherwise sound.
-    let warnings = if errors.is_empty() { unmet_warnings(&model, world) } else { Vec::new() };
-    RunResult { scenario: world.scenario.clone(), model, outputs, errors, warnings }
+    let warnings = if errors.is_empty() {
+        unmet_warnings(&model, world)
+    } else {
+        Vec::new()
+    };
+    RunResult {
+        scenario: world.scenario.clone(),
+        model,
+        outputs,
+        errors,
+        warnings,
+    }
 }
 
 /// The same error found twice (a scenario reached by two paths) is reported
 /// once, and errors are reported in the order of the file.
 fn dedup(errors: &mut Vec<ScnError>) {
     use miette::Diagnostic;
-    errors.sort_by_key(|e| e.labels().and_then(|mut l| l.next()).map_or(usize::MAX, |l| l.offset()));
+    errors.sort_by_key(|e| {
+        e.labels()
+            .and_then(|mut l| l.next())
+            .map_or(usize::MAX, |l| l.offset())
+    });
     let mut seen: Vec<ScnError> = Vec::with_capacity(errors.len());
     errors.retain(|e| {
         if seen.contains(e) {
@@ -217,10 +247,19 @@ pub fn unmet_warnings(m: &Model, w: &World) -> Vec<UnmetWarning> {
     };
     let start = m.timeline.map_or(0, |t| t.0);
     let mut out = Vec::new();
+    let n = a.samples.max(1);
+    // Per year: the mean over Monte Carlo samples (the value itself when certain).
+    let mean = |lanes: &[f64]| -> Vec<f64> {
+        lanes
+            .chunks(n)
+            .map(|c| c.iter().sum::<f64>() / n as f64)
+            .collect()
+    };
     for alloc in &m.allocations {
         let d = alloc.demand;
-        let short: Vec<usize> = (0..a.unmet[d].len())
-            .filter(|&i| a.unmet[d][i] > 1e-9 * a.demand[d][i].abs().max(1e-300))
+        let (unmet, demand) = (mean(&a.unmet[d]), mean(&a.demand[d]));
+        let short: Vec<usize> = (0..unmet.len())
+            .filter(|&i| unmet[i] > 1e-9 * demand[i].abs().max(1e-300))
             .collect();
         if short.is_empty() {
             continue;
@@ -236,7 +275,14 @@ pub fn unmet_warnings(m: &Model, w: &World) -> Vec<UnmetWarning> {
         };
         let amounts: Vec<String> = short
             .iter()
-            .map(|&i| format!("{} in {}", fmt(a.unmet[d][i]), start + i as i64))
+            .map(|&i| {
+                format!(
+                    "{}{} in {}",
+                    if n > 1 { "on average " } else { "" },
+                    fmt(unmet[i]),
+                    start + i as i64
+                )
+            })
             .collect();
         let years: Vec<String> = short
             .iter()

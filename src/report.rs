@@ -116,15 +116,75 @@ fn series_table(m: &Model, columns: &[&Column]) -> String {
 }
 
 /// Outputs as text for people.
+/// An uncertain value shown as what people read from a Monte Carlo run:
+/// its mean and 5th/50th/95th percentiles (a condition: its probability).
+pub fn expand(c: &Column) -> Vec<Column> {
+    let v = &c.value;
+    if !v.is_uncertain() {
+        return vec![c.clone()];
+    }
+    let certain = |data: Vec<f64>| Value {
+        samples: 1,
+        data,
+        ..v.clone()
+    };
+    if v.is_bool() {
+        let p = Value {
+            kind: Kind::Percent,
+            ..certain(crate::eval::stats::prob(v))
+        };
+        return vec![Column {
+            label: format!("P({})", c.label),
+            value: p,
+            unit: None,
+        }];
+    }
+    let s = crate::eval::stats::summary(v);
+    let col = |label: String, data| Column {
+        label,
+        value: certain(data),
+        unit: c.unit.clone(),
+    };
+    vec![
+        col(format!("{} mean", c.label), s.mean),
+        col("p5".into(), s.p5),
+        col("p50".into(), s.p50),
+        col("p95".into(), s.p95),
+    ]
+}
+
+/// A scalar line: `x = 5 GW`, or for an uncertain value
+/// `x = mean 5 GW (p5 4 GW, p50 5 GW, p95 6 GW)`.
+fn scalar_line(m: &Model, c: &Column) -> String {
+    let cols = expand(c);
+    match cols.as_slice() {
+        [one] => format!("{} = {}", c.label, cell(m, one, 0)),
+        [mean, p5, p50, p95] => format!(
+            "{} = mean {} (p5 {}, p50 {}, p95 {})",
+            c.label,
+            cell(m, mean, 0),
+            cell(m, p5, 0),
+            cell(m, p50, 0),
+            cell(m, p95, 0)
+        ),
+        _ => String::new(),
+    }
+}
+
 pub fn text(m: &Model, outputs: &[Output]) -> String {
     let mut out = String::new();
     for o in outputs {
         match o {
             Output::Show(cols) => {
                 for c in cols.iter().filter(|c| !c.value.series) {
-                    let _ = writeln!(out, "{} = {}", c.label, cell(m, c, 0));
+                    let _ = writeln!(out, "{}", scalar_line(m, c));
                 }
-                let series: Vec<&Column> = cols.iter().filter(|c| c.value.series).collect();
+                let expanded: Vec<Column> = cols
+                    .iter()
+                    .filter(|c| c.value.series)
+                    .flat_map(expand)
+                    .collect();
+                let series: Vec<&Column> = expanded.iter().collect();
                 if !series.is_empty() {
                     out.push_str(&series_table(m, &series));
                 }
@@ -132,16 +192,29 @@ pub fn text(m: &Model, outputs: &[Output]) -> String {
             }
             Output::Value(c) => {
                 if c.value.series {
-                    out.push_str(&series_table(m, &[c]));
+                    let expanded = expand(c);
+                    out.push_str(&series_table(m, &expanded.iter().collect::<Vec<_>>()));
+                } else if c.value.is_uncertain() {
+                    let line = scalar_line(m, c);
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        line.split_once(" = ").map_or(line.as_str(), |x| x.1)
+                    );
                 } else {
                     let _ = writeln!(out, "{}", cell(m, c, 0));
                 }
             }
             Output::Table { title, columns } => {
                 let _ = writeln!(out, "{title}");
-                let cols: Vec<&Column> = columns.iter().filter(|c| c.value.series).collect();
+                let expanded: Vec<Column> = columns
+                    .iter()
+                    .filter(|c| c.value.series)
+                    .flat_map(expand)
+                    .collect();
+                let cols: Vec<&Column> = expanded.iter().collect();
                 for c in columns.iter().filter(|c| !c.value.series) {
-                    let _ = writeln!(out, "  {} = {}", c.label, cell(m, c, 0));
+                    let _ = writeln!(out, "  {}", scalar_line(m, c));
                 }
                 out.push_str(&series_table(m, &cols));
                 out.push('\n');
@@ -259,7 +332,24 @@ fn json_value(m: &Model, v: &Value) -> Json {
     };
     let num = |x: f64| if x.is_finite() { json!(x) } else { Json::Null };
     let mut o = json!({ "unit": unit });
-    if v.kind == Kind::Bool {
+    if v.is_uncertain() {
+        // Monte Carlo: the summary per year, never the samples.
+        let arr = |xs: &[f64]| -> Json {
+            let a: Vec<Json> = xs.iter().map(|&x| num(x)).collect();
+            if v.series { json!(a) } else { a[0].clone() }
+        };
+        o["samples"] = json!(v.samples);
+        if v.is_bool() {
+            o["unit"] = json!("probability");
+            o[if v.series { "values" } else { "value" }] = arr(&crate::eval::stats::prob(v));
+        } else {
+            let s = crate::eval::stats::summary(v);
+            o["mean"] = arr(&s.mean);
+            o["p5"] = arr(&s.p5);
+            o["p50"] = arr(&s.p50);
+            o["p95"] = arr(&s.p95);
+        }
+    } else if v.kind == Kind::Bool {
         let b: Vec<Json> = v.data.iter().map(|&x| json!(x != 0.0)).collect();
         o["value"] = if v.series { json!(b) } else { b[0].clone() };
     } else if v.series {
@@ -338,36 +428,57 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// One certain value as CSV rows.
+fn csv_rows(out: &mut String, m: &Model, scen: &str, label: &str, v: &Value) {
+    let start = m.timeline.map_or(0, |t| t.0);
+    let unit = match v.kind {
+        Kind::Bool => "bool".to_string(),
+        Kind::Year => "year".to_string(),
+        _ => m.base_names.si_unit(v.dim),
+    };
+    for (i, x) in v.data.iter().enumerate() {
+        let year = if v.series {
+            (start + i as i64).to_string()
+        } else {
+            String::new()
+        };
+        let val = if x.is_finite() {
+            format!("{x}")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{}",
+            csv_field(scen),
+            csv_field(label),
+            year,
+            val,
+            csv_field(&unit)
+        );
+    }
+}
+
 /// Outputs as CSV in long form: `scenario,label,year,value,unit`, SI units.
+/// An uncertain value gives rows labelled `x mean`, `x p5`, `x p50`, `x p95`.
 pub fn csv(m: &Model, scenario: &str, outputs: &[Output]) -> String {
     let mut out = String::from("scenario,label,year,value,unit\n");
-    let start = m.timeline.map_or(0, |t| t.0);
     let mut put = |scen: &str, label: &str, v: &Value| {
-        let unit = match v.kind {
-            Kind::Bool => "bool".to_string(),
-            Kind::Year => "year".to_string(),
-            _ => m.base_names.si_unit(v.dim),
-        };
-        for (i, x) in v.data.iter().enumerate() {
-            let year = if v.series {
-                (start + i as i64).to_string()
-            } else {
-                String::new()
-            };
-            let val = if x.is_finite() {
-                format!("{x}")
-            } else {
-                String::new()
-            };
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{}",
-                csv_field(scen),
-                csv_field(label),
-                year,
-                val,
-                csv_field(&unit)
-            );
+        if v.is_uncertain() {
+            for c in expand(&Column {
+                label: label.to_string(),
+                value: v.clone(),
+                unit: None,
+            }) {
+                let label = if c.label.starts_with('p') {
+                    format!("{label} {}", c.label)
+                } else {
+                    c.label
+                };
+                csv_rows(&mut out, m, scen, &label, &c.value);
+            }
+        } else {
+            csv_rows(&mut out, m, scen, label, v);
         }
     };
     for o in outputs {

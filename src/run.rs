@@ -208,8 +208,11 @@ impl<'a> Runner<'a> {
                     for entry in &self.m.allocations[a].entries {
                         let p = entry.provider;
                         if let Some(l) = alloc.pair(p, d) {
-                            let v = Value::series(l.to_vec(), alloc.demand_dim[d])
-                                .with_hint(alloc.demand_hint[d]);
+                            let v = Value {
+                                samples: alloc.samples.max(1),
+                                ..Value::series(l.to_vec(), alloc.demand_dim[d])
+                            }
+                            .with_hint(alloc.demand_hint[d]);
                             columns.push(col(&format!("from {}", self.m.providers[p].name), v));
                         }
                     }
@@ -368,7 +371,25 @@ impl<'a> Runner<'a> {
                 help: Some("assert a comparison: `assert x@2030 >= 75%`".into()),
             });
         }
+        // An uncertain condition must hold in every sample.
         let passed = v.data.iter().all(|&x| x != 0.0);
+        if v.is_uncertain() && !passed {
+            let (name, line, col) = self.sources.locate(expr.span.start).unwrap_or_default();
+            let p = crate::eval::stats::prob(&v);
+            let worst = p.iter().copied().fold(f64::INFINITY, f64::min);
+            return Ok(AssertOutcome {
+                passed,
+                location: format!("{name}:{line}:{col}"),
+                source: self.sources.line_of(expr.span).to_string(),
+                detail: vec![
+                    format!(
+                        "holds in only {}% of the samples",
+                        crate::units::format::fmt_sig(worst * 100.0, 4, true)
+                    ),
+                    "to accept some risk, assert a probability: `assert prob(…) >= 95%`".into(),
+                ],
+            });
+        }
         let (name, line, col) = self.sources.locate(expr.span.start).unwrap_or_default();
         let mut detail = Vec::new();
         if !passed {
@@ -435,6 +456,22 @@ impl<'a> Runner<'a> {
                     &self.worlds[n]
                 };
                 match Ctx::new(self.m, w).eval(e) {
+                    // Scenarios of an uncertain model are compared by their means
+                    // (a condition by its probability).
+                    Ok(v) if v.is_uncertain() => {
+                        let data = if v.is_bool() {
+                            crate::eval::stats::prob(&v)
+                        } else {
+                            crate::eval::stats::mean(&v)
+                        };
+                        let kind = if v.is_bool() { Kind::Percent } else { v.kind };
+                        values.push(Value {
+                            samples: 1,
+                            data,
+                            kind,
+                            ..v
+                        })
+                    }
                     Ok(v) => values.push(v),
                     Err(EvalError::Skipped) => {}
                     Err(err) => errors.push(ScnError::Eval(err)),
@@ -516,7 +553,9 @@ pub fn scenario_world(
                 // every scenario on it reports the same error.
                 let start = chain.iter().position(|c| c.name == s.name).unwrap_or(0);
                 let mut members: Vec<&crate::check::ScenarioDef> = chain[start..].to_vec();
-                let first = (0..members.len()).min_by_key(|&i| &members[i].name).unwrap_or(0);
+                let first = (0..members.len())
+                    .min_by_key(|&i| &members[i].name)
+                    .unwrap_or(0);
                 members.rotate_left(first);
                 let mut names: Vec<String> = members.iter().map(|c| c.name.clone()).collect();
                 names.push(names[0].clone());
@@ -525,7 +564,10 @@ pub fn scenario_world(
                     .zip(names.iter().skip(1))
                     .map(|(c, next)| {
                         let at = c.extends.as_ref().map_or(c.span, |e| e.span);
-                        miette::LabeledSpan::new_with_span(Some(format!("`{}` extends `{next}`", c.name)), at)
+                        miette::LabeledSpan::new_with_span(
+                            Some(format!("`{}` extends `{next}`", c.name)),
+                            at,
+                        )
                     })
                     .collect();
                 return Err(vec![ScnError::Check(CheckError::ScenarioCycle {

@@ -26,13 +26,18 @@ fn eval_in(src: &str, scenario: Option<&str>, expr: &str) -> Result<Vec<f64>, St
     if !errors.is_empty() {
         return fail(errors.into_iter().map(Into::into).collect(), &sources);
     }
-    let opts = RunOptions { scenario: scenario.map(str::to_string), sets: vec![] };
+    let opts = RunOptions {
+        scenario: scenario.map(str::to_string),
+        ..RunOptions::default()
+    };
     let chosen = match scn::select_world(&model, &world, &mut sources, &opts) {
         Ok(w) => w,
         Err(es) => return fail(es, &sources),
     };
     let w = chosen.as_ref().unwrap_or(&world);
-    let Some(scn::check::Sym::Node(id)) = model.lookup("probe__") else { return Err("no probe".into()) };
+    let Some(scn::check::Sym::Node(id)) = model.lookup("probe__") else {
+        return Err("no probe".into());
+    };
     w.value(id).map(|v| v.data).map_err(|e| format!("{e}"))
 }
 
@@ -46,7 +51,10 @@ fn eval(src: &str, expr: &str) -> Vec<f64> {
 fn close(a: &[f64], b: &[f64]) {
     assert_eq!(a.len(), b.len(), "{a:?} vs {b:?}");
     for (x, y) in a.iter().zip(b) {
-        assert!((x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1e-12), "{a:?} vs {b:?}");
+        assert!(
+            (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1e-12),
+            "{a:?} vs {b:?}"
+        );
     }
 }
 
@@ -61,7 +69,13 @@ fn units_convert_to_si() {
     close(&eval(T, "$5B/GW * 1 GW"), &[5e9]);
     close(&eval(T, "75%"), &[0.75]);
     close(&eval(T, "1_000 + 1.2e3 + 5k"), &[7200.0]);
-    close(&eval("unit gpu\nunit H100 = 1 gpu\nunit B200 = 2.5 H100", "4 B200 / 1 gpu"), &[10.0]);
+    close(
+        &eval(
+            "unit gpu\nunit H100 = 1 gpu\nunit B200 = 2.5 H100",
+            "4 B200 / 1 gpu",
+        ),
+        &[10.0],
+    );
     assert_eq!(eval(T, "1500 MW == 1.5 GW"), vec![1.0]);
     assert_eq!(eval(T, "-2^2"), vec![-4.0]);
     assert_eq!(eval(T, "2^3^2"), vec![512.0]);
@@ -77,9 +91,20 @@ fn dimension_errors_name_both_sides() {
 
 #[test]
 fn keyframes_fill_linear_growth_step() {
-    close(&eval(T, "{ 2024: 1 GW, 2027: 4 GW }"), &[1e9, 2e9, 3e9, 4e9]);
+    close(
+        &eval(T, "{ 2024: 1 GW, 2027: 4 GW }"),
+        &[1e9, 2e9, 3e9, 4e9],
+    );
     let g = eval(T, "{ 2024: $5B, 2027: $20B } growth");
-    close(&g, &[5e9, 5e9 * 4f64.powf(1.0 / 3.0), 5e9 * 4f64.powf(2.0 / 3.0), 20e9]);
+    close(
+        &g,
+        &[
+            5e9,
+            5e9 * 4f64.powf(1.0 / 3.0),
+            5e9 * 4f64.powf(2.0 / 3.0),
+            20e9,
+        ],
+    );
     assert!((g[1] / 1e9 - 7.94).abs() < 0.005);
     close(&eval(T, "{ 2025: 1, 2027: 3 } step"), &[1.0, 1.0, 1.0, 3.0]);
     close(&eval(T, "{ 2020: 0, 2030: 10 }"), &[4.0, 5.0, 6.0, 7.0]);
@@ -89,13 +114,22 @@ fn keyframes_fill_linear_growth_step() {
 fn series_operations() {
     close(&eval(T, "year"), &[2024.0, 2025.0, 2026.0, 2027.0]);
     close(&eval(T, "{ 2024: 1, 2027: 4 }@2026"), &[3.0]);
-    close(&eval(T, "if year >= 2026 then 1 GW else 0 GW"), &[0.0, 0.0, 1e9, 1e9]);
+    close(
+        &eval(T, "if year >= 2026 then 1 GW else 0 GW"),
+        &[0.0, 0.0, 1e9, 1e9],
+    );
     close(&eval(T, "when year * 2 > 4051"), &[2026.0]);
     assert!(eval(T, "when year > 3000")[0].is_nan(), "never is NaN");
     close(&eval(T, "(when year > 3000) == never"), &[0.0]);
     // `if` only evaluates a branch in the years that choose it.
-    close(&eval(T, "if year > 2025 then 1 / (year - 2025) else 0"), &[0.0, 0.0, 1.0, 0.5]);
-    close(&eval(T, "year > 2025 and not (year == 2027) or year == 2024"), &[1.0, 0.0, 1.0, 0.0]);
+    close(
+        &eval(T, "if year > 2025 then 1 / (year - 2025) else 0"),
+        &[0.0, 0.0, 1.0, 0.5],
+    );
+    close(
+        &eval(T, "year > 2025 and not (year == 2027) or year == 2024"),
+        &[1.0, 0.0, 1.0, 0.0],
+    );
 }
 
 #[test]
@@ -147,7 +181,10 @@ fn priority_fills_in_order_and_allocations_share_capacity() {
     close(&eval(&src, "q.load"), &[1e9; 3]);
     close(&eval(&src, "p.headroom"), &[0.0; 3]);
     close(&eval(&src, "p.utilization"), &[1.0; 3]);
-    close(&eval(&src, "b.spend"), &[1e9 + 2e9, 1e9 + 1.25e9, 1e9 + 0.5e9]);
+    close(
+        &eval(&src, "b.spend"),
+        &[1e9 + 2e9, 1e9 + 1.25e9, 1e9 + 0.5e9],
+    );
     close(&eval(&src, "share(p)"), &[0.8; 3]);
 }
 
@@ -219,10 +256,22 @@ scenario capped { p.capacity = 0.5 GW }";
 
 #[test]
 fn scenarios_override_and_extend() {
-    close(&eval_in(SCEN, Some("fast"), "spend").unwrap(), &[100.0, 120.0, 144.0]);
-    close(&eval_in(SCEN, Some("faster"), "spend").unwrap(), &[200.0, 240.0, 288.0]);
-    close(&eval_in(SCEN, None, "spend").unwrap(), &[100.0, 110.0, 121.0]);
-    close(&eval_in(SCEN, Some("capped"), "d.unmet").unwrap(), &[0.5e9; 3]);
+    close(
+        &eval_in(SCEN, Some("fast"), "spend").unwrap(),
+        &[100.0, 120.0, 144.0],
+    );
+    close(
+        &eval_in(SCEN, Some("faster"), "spend").unwrap(),
+        &[200.0, 240.0, 288.0],
+    );
+    close(
+        &eval_in(SCEN, None, "spend").unwrap(),
+        &[100.0, 110.0, 121.0],
+    );
+    close(
+        &eval_in(SCEN, Some("capped"), "d.unmet").unwrap(),
+        &[0.5e9; 3],
+    );
     let e = eval_in(SCEN, Some("fats"), "1").unwrap_err();
     assert!(e.contains("did you mean `fast`?"), "{e}");
 }

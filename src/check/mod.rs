@@ -171,7 +171,16 @@ pub struct Model {
     pub broken: Vec<bool>,
     /// Statements (by index) with a name error: never run.
     pub broken_statements: Vec<bool>,
+    /// Monte Carlo samples per uncertain value (`samples N`).
+    pub samples: usize,
+    /// The seed of every random draw (`seed S`).
+    pub seed: u64,
 }
+
+/// Samples per uncertain value when a file does not say.
+pub const DEFAULT_SAMPLES: usize = 10_000;
+/// The seed when a file does not say: runs are reproducible by default.
+pub const DEFAULT_SEED: u64 = 1;
 
 impl Model {
     pub fn years(&self) -> usize {
@@ -631,7 +640,43 @@ impl Builder {
         self.errors.extend(errors);
     }
 
+    /// `samples N` and `seed S` set the run before anything is evaluated,
+    /// so they must be plain whole numbers.
+    fn run_settings(&mut self) {
+        self.m.samples = DEFAULT_SAMPLES;
+        self.m.seed = DEFAULT_SEED;
+        for st in &self.m.statements {
+            let (e, what, max) = match &st.kind {
+                ItemKind::Samples(e) => (e, "samples", 1e8),
+                ItemKind::Seed(e) => (e, "seed", 9.0e15),
+                _ => continue,
+            };
+            match e.kind {
+                ExprKind::Number {
+                    value,
+                    percent: false,
+                } if value.fract() == 0.0 && value >= 1.0 && value <= max => {
+                    if what == "samples" {
+                        self.m.samples = value as usize;
+                    } else {
+                        self.m.seed = value as u64;
+                    }
+                }
+                _ => self.errors.push(CheckError::NotSupported {
+                    what: format!("this `{what}` value"),
+                    help: format!(
+                        "`{what}` takes a whole number from 1{}, written as a number: `{what} {}`",
+                        if what == "samples" { " to 100M" } else { "" },
+                        if what == "samples" { "10000" } else { "42" }
+                    ),
+                    span: e.span,
+                }),
+            }
+        }
+    }
+
     fn finish(mut self) -> (Model, Vec<CheckError>) {
+        self.run_settings();
         let (order, cycles) = topo_order(&self.m, &HashMap::new());
         for cycle in cycles {
             self.errors.push(cycle_error(&self.m, &cycle));

@@ -15,6 +15,8 @@ use crate::units::{Dim, format_quantity};
 /// The outcome of every `allocate`, as flat per-year buffers.
 #[derive(Clone, Debug, Default)]
 pub struct AllocResult {
+    /// Monte Carlo samples per year: every buffer has `years × samples` lanes.
+    pub samples: usize,
     /// Per provider: what its load is measured in.
     pub provider_dim: Vec<Dim>,
     pub provider_hint: Vec<Hint>,
@@ -89,6 +91,47 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
         }
         return Ok(r);
     }
+    // Uncertain inputs make the allocation run once per sample: every
+    // buffer below has a lane per year and sample (year-major).
+    let node_samples = |id: usize| ctx.w.values[id].as_ref().map_or(1, |v| v.samples);
+    let mut samples = 1;
+    for p in &m.providers {
+        samples = samples
+            .max(node_samples(p.capacity))
+            .max(node_samples(p.price));
+    }
+    for d in &m.demands {
+        samples = samples.max(node_samples(d.node));
+    }
+    let share_values: Vec<Vec<Option<Value>>> = m
+        .allocations
+        .iter()
+        .map(|a| {
+            a.entries
+                .iter()
+                .map(|e| match &e.share {
+                    None => Ok(None),
+                    Some(x) => {
+                        let v = ctx.unmasked().eval(x)?;
+                        if !v.dim.is_none() || v.is_bool() || v.kind == Kind::Year {
+                            return Err(EvalError::Type {
+                                expected: "a share (a percentage)".into(),
+                                found: ctx.label(&v),
+                                span: x.span,
+                                help: Some("write a share as a percentage: `40%`".into()),
+                            });
+                        }
+                        Ok(Some(v))
+                    }
+                })
+                .collect::<R<Vec<_>>>()
+        })
+        .collect::<R<_>>()?;
+    for v in share_values.iter().flatten().flatten() {
+        samples = samples.max(v.samples);
+    }
+    let lanes = years * samples;
+    r.samples = samples;
     for (pi, p) in m.providers.iter().enumerate() {
         let online = year_prop(ctx, pi, p.online, "online")?;
         let retire = year_prop(ctx, pi, p.retire, "retire")?;
@@ -97,9 +140,9 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
             Some(e) => {
                 let v = ctx.w.value(p.capacity)?;
                 ctx.number(&v, e.span)?;
-                let mut data = v.to_series(years);
+                let mut data = v.lanes(years, samples);
                 for (i, c) in data.iter_mut().enumerate() {
-                    let y = start + i as i64;
+                    let y = start + (i / samples) as i64;
                     if *c < 0.0 {
                         return Err(EvalError::Negative {
                             what: "capacity",
@@ -121,7 +164,7 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
             Some(e) => {
                 let v = ctx.w.value(p.price)?;
                 ctx.number(&v, e.span)?;
-                Some((v.to_series(years), v.dim, v.hint))
+                Some((v.lanes(years, samples), v.dim, v.hint))
             }
         };
         // What the load is measured in: the capacity's dimension, else the
@@ -138,22 +181,22 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
             .push(price.as_ref().map_or(Hint::default(), |p| p.2));
         r.capacity.push(cap.map(|c| c.0));
         r.price
-            .push(price.map_or_else(|| vec![0.0; years], |p| p.0));
-        r.load.push(vec![0.0; years]);
-        r.spend.push(vec![0.0; years]);
+            .push(price.map_or_else(|| vec![0.0; lanes], |p| p.0));
+        r.load.push(vec![0.0; lanes]);
+        r.spend.push(vec![0.0; lanes]);
     }
     for d in &m.demands {
         let v = ctx.w.value(d.node)?;
         r.demand_dim.push(v.dim);
         r.demand_hint.push(v.hint);
-        r.demand.push(v.to_series(years));
+        r.demand.push(v.lanes(years, samples));
     }
-    r.served = vec![vec![0.0; years]; m.demands.len()];
-    r.demand_spend = vec![vec![0.0; years]; m.demands.len()];
+    r.served = vec![vec![0.0; lanes]; m.demands.len()];
+    r.demand_spend = vec![vec![0.0; lanes]; m.demands.len()];
     r.unmet = r.demand.clone();
     let mut remaining: Vec<Option<Vec<f64>>> = r.capacity.clone();
 
-    for a in &m.allocations {
+    for (ai, a) in m.allocations.iter().enumerate() {
         let d = a.demand;
         let dd = r.demand_dim[d];
         for e in &a.entries {
@@ -207,32 +250,17 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
                 r.provider_hint[e.provider] = r.demand_hint[d];
             }
         }
-        let shares: Vec<Option<Vec<f64>>> = a
-            .entries
+        let shares: Vec<Option<Vec<f64>>> = share_values[ai]
             .iter()
-            .map(|e| match &e.share {
-                None => Ok(None),
-                Some(x) => {
-                    let v = ctx.unmasked().eval(x)?;
-                    if !v.dim.is_none() || v.is_bool() || v.kind == Kind::Year {
-                        return Err(EvalError::Type {
-                            expected: "a share (a percentage)".into(),
-                            found: ctx.label(&v),
-                            span: x.span,
-                            help: Some("write a share as a percentage: `40%`".into()),
-                        });
-                    }
-                    Ok(Some(v.to_series(years)))
-                }
-            })
-            .collect::<R<_>>()?;
+            .map(|v| v.as_ref().map(|v| v.lanes(years, samples)))
+            .collect();
         if a.policy == PolicyKind::Share {
-            for i in 0..years {
+            for i in 0..lanes {
                 let total: f64 = shares.iter().flatten().map(|s| s[i]).sum();
                 if total > 1.0 + 1e-9 {
                     return Err(EvalError::ShareOver {
                         demand: m.demands[d].name.clone(),
-                        year: start + i as i64,
+                        year: start + (i / samples) as i64,
                         total: format!(
                             "{}%",
                             crate::units::format::fmt_sig(total * 100.0, 4, true)
@@ -249,7 +277,7 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
                     return Err(EvalError::Negative {
                         what: "share",
                         name: m.providers[a.entries[k].provider].name.clone(),
-                        year: start + i as i64,
+                        year: start + (i / samples) as i64,
                         value: format!(
                             "{}%",
                             crate::units::format::fmt_sig(
@@ -264,9 +292,9 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
             }
         }
         let n = a.entries.len();
-        let mut loads = vec![vec![0.0; years]; n];
+        let mut loads = vec![vec![0.0; lanes]; n];
         let mut order: Vec<usize> = (0..n).collect();
-        for i in 0..years {
+        for i in 0..lanes {
             let want = r.demand[d][i];
             let mut left = want;
             let mut take = |k: usize, amount: f64, remaining: &mut Vec<Option<Vec<f64>>>| -> f64 {
@@ -319,7 +347,7 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
         }
         for (k, e) in a.entries.iter().enumerate() {
             let p = e.provider;
-            for i in 0..years {
+            for i in 0..lanes {
                 let cost = loads[k][i] * r.price[p][i];
                 r.load[p][i] += loads[k][i];
                 r.spend[p][i] += cost;
@@ -330,6 +358,14 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
     }
     let _ = np;
     Ok(r)
+}
+
+/// A series read from the allocation: one number per year and sample.
+fn lanes_value(a: &AllocResult, data: Vec<f64>, dim: Dim) -> Value {
+    Value {
+        samples: a.samples.max(1),
+        ..Value::series(data, dim)
+    }
 }
 
 fn alloc<'a>(ctx: &'a Ctx) -> R<&'a AllocResult> {
@@ -362,15 +398,19 @@ pub fn provider_field(ctx: &Ctx, p: usize, field: &str, span: Span) -> R<Value> 
                 )
             };
             Ok(match field {
-                "load" => Value::series(a.load[p].clone(), dim).with_hint(hint),
-                "spend" => Value::series(a.spend[p].clone(), money()),
+                "load" => lanes_value(a, a.load[p].clone(), dim).with_hint(hint),
+                "spend" => lanes_value(a, a.spend[p].clone(), money()),
                 "capacity" => {
-                    Value::series(cap.ok_or_else(unlimited)?.clone(), dim).with_hint(hint)
+                    lanes_value(a, cap.ok_or_else(unlimited)?.clone(), dim).with_hint(hint)
                 }
                 "headroom" => {
                     let c = cap.ok_or_else(unlimited)?;
-                    Value::series(c.iter().zip(&a.load[p]).map(|(c, l)| c - l).collect(), dim)
-                        .with_hint(hint)
+                    lanes_value(
+                        a,
+                        c.iter().zip(&a.load[p]).map(|(c, l)| c - l).collect(),
+                        dim,
+                    )
+                    .with_hint(hint)
                 }
                 _ => {
                     let data = match cap {
@@ -381,7 +421,7 @@ pub fn provider_field(ctx: &Ctx, p: usize, field: &str, span: Span) -> R<Value> 
                             .map(|(c, l)| if *c > 0.0 { l / c } else { 0.0 })
                             .collect(),
                     };
-                    Value::series(data, Dim::NONE).with_kind(Kind::Percent)
+                    lanes_value(a, data, Dim::NONE).with_kind(Kind::Percent)
                 }
             })
         }
@@ -390,7 +430,11 @@ pub fn provider_field(ctx: &Ctx, p: usize, field: &str, span: Span) -> R<Value> 
             None => {
                 let a = alloc(ctx)?;
                 let dim = money().div(a.provider_dim[p]).unwrap_or(money());
-                Ok(Value::series(vec![0.0; ctx.years()], dim))
+                Ok(lanes_value(
+                    a,
+                    vec![0.0; ctx.years() * a.samples.max(1)],
+                    dim,
+                ))
             }
         },
         other => {
@@ -414,9 +458,9 @@ pub fn demand_field(ctx: &Ctx, d: usize, field: &str) -> R<Value> {
     let a = alloc(ctx)?;
     let (dim, hint) = (a.demand_dim[d], a.demand_hint[d]);
     Ok(match field {
-        "served" => Value::series(a.served[d].clone(), dim).with_hint(hint),
-        "unmet" => Value::series(a.unmet[d].clone(), dim).with_hint(hint),
-        "spend" => Value::series(a.demand_spend[d].clone(), money()),
+        "served" => lanes_value(a, a.served[d].clone(), dim).with_hint(hint),
+        "unmet" => lanes_value(a, a.unmet[d].clone(), dim).with_hint(hint),
+        "spend" => lanes_value(a, a.demand_spend[d].clone(), money()),
         _ => return Err(EvalError::Skipped),
     })
 }
@@ -441,7 +485,7 @@ pub fn share(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
         _ => return Err(EvalError::Skipped),
     };
     let a = alloc(ctx)?;
-    let years = ctx.years();
+    let lanes = ctx.years() * a.samples.max(1);
     let ratio = |num: &[f64], den: &[f64]| -> Vec<f64> {
         num.iter()
             .zip(den)
@@ -450,7 +494,7 @@ pub fn share(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
     };
     let data = match args.get(1) {
         None => {
-            let mut den = vec![0.0; years];
+            let mut den = vec![0.0; lanes];
             for d in a.demands_of(p) {
                 for (x, v) in den.iter_mut().zip(&a.demand[d]) {
                     *x += v;
@@ -465,9 +509,9 @@ pub fn share(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
             };
             match a.pair(p, d) {
                 Some(l) => ratio(l, &a.demand[d]),
-                None => vec![0.0; years],
+                None => vec![0.0; lanes],
             }
         }
     };
-    Ok(Value::series(data, Dim::NONE).with_kind(Kind::Percent))
+    Ok(lanes_value(a, data, Dim::NONE).with_kind(Kind::Percent))
 }

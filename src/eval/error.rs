@@ -252,6 +252,16 @@ pub enum EvalError {
         original: Span,
     },
 
+    #[error("{what} {problem}")]
+    #[diagnostic(code(scn::invalid_distribution), help("{help}"))]
+    InvalidDistribution {
+        what: String,
+        problem: String,
+        #[label("invalid here")]
+        span: Span,
+        help: String,
+    },
+
     #[error("the assert's tolerance is {found}, but it compares {expected}")]
     #[diagnostic(
         code(scn::unit_mismatch),

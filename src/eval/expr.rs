@@ -1,9 +1,10 @@
 //! Expression evaluation: each node of the AST becomes one whole-buffer
-//! operation over the years; dimensions are checked as values combine.
+//! operation over years (and Monte Carlo samples); dimensions are checked as
+//! values combine.
 
 use super::World;
 use super::error::EvalError;
-use super::value::{Value, zip};
+use super::value::{Lanes, Value, map_buf, zip};
 use crate::check::{Model, Sym};
 use crate::span::Span;
 use crate::syntax::ast::*;
@@ -29,13 +30,15 @@ impl Default for Tol {
 }
 
 /// Everything an expression needs: the model, one scenario's values, the
-/// tolerance of the enclosing assert, and which years are live (inside an
-/// `if` branch only the years that choose it can raise an error).
+/// tolerance of the enclosing assert, and which lanes (years × samples) are
+/// live — inside an `if` branch only the lanes that choose it can raise an
+/// error.
 pub struct Ctx<'a> {
     pub m: &'a Model,
     pub w: &'a World,
     pub tol: Tol,
-    pub mask: Option<Vec<bool>>,
+    /// A true/false value: where it is false, errors are not raised.
+    pub mask: Option<Value>,
 }
 
 impl<'a> Ctx<'a> {
@@ -48,7 +51,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The same context with every year live (for reductions over years).
+    /// The same context with every lane live (for reductions over years).
     pub fn unmasked(&self) -> Ctx<'a> {
         Ctx {
             m: self.m,
@@ -58,7 +61,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn with_mask(&self, mask: Vec<bool>) -> Ctx<'a> {
+    fn with_mask(&self, mask: Value) -> Ctx<'a> {
         Ctx {
             m: self.m,
             w: self.w,
@@ -79,19 +82,28 @@ impl<'a> Ctx<'a> {
         unit_label(v.dim, v.kind, v.hint, &self.m.base_names)
     }
 
-    pub fn live(&self, i: usize) -> bool {
-        self.mask
-            .as_ref()
-            .is_none_or(|m| m.get(i).copied().unwrap_or(true))
+    /// Whether buffer index `i` of a value shaped `(series, samples)` is in
+    /// a live lane.
+    pub fn live(&self, series: bool, samples: usize, i: usize) -> bool {
+        let Some(m) = &self.mask else { return true };
+        let rows = m.rows();
+        let ys = match (series, m.series) {
+            (true, true) => (i / samples)..(i / samples + 1),
+            (false, true) => 0..rows,
+            (_, false) => 0..1,
+        };
+        let ss = match (samples > 1, m.samples > 1) {
+            (true, true) => (i % samples)..(i % samples + 1),
+            (false, true) => 0..m.samples,
+            (_, false) => 0..1,
+        };
+        ys.into_iter()
+            .any(|y| ss.clone().any(|s| m.data[y * m.samples + s] != 0.0))
     }
 
-    fn any_live(&self) -> bool {
-        self.mask.as_ref().is_none_or(|m| m.iter().any(|&b| b))
-    }
-
-    /// The year of buffer index `i` when `series`, for messages.
-    fn year_at(&self, series: bool, i: usize) -> Option<i64> {
-        series.then(|| self.start() + i as i64)
+    /// The year of buffer index `i` of a series, for messages.
+    fn year_at(&self, series: bool, samples: usize, i: usize) -> Option<i64> {
+        series.then(|| self.start() + (i / samples.max(1)) as i64)
     }
 
     pub fn need_timeline(&self, span: Span) -> R<usize> {
@@ -101,24 +113,22 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Rejects NaN and infinities in live years (a `never` year is NaN by
+    /// Rejects NaN and infinities in live lanes (a `never` year is NaN by
     /// design and may be kept, but not computed with).
     pub fn finite(&self, v: Value, span: Span) -> R<Value> {
         if v.kind == Kind::Year {
             return Ok(v);
         }
-        for (i, x) in v.data.iter().enumerate() {
-            let live = if v.series {
-                self.live(i)
-            } else {
-                self.any_live()
-            };
-            if !x.is_finite() && live {
-                return Err(EvalError::NotFinite {
-                    year: self.year_at(v.series, i),
-                    span,
-                });
-            }
+        if let Some(i) = v
+            .data
+            .iter()
+            .enumerate()
+            .position(|(i, x)| !x.is_finite() && self.live(v.series, v.samples, i))
+        {
+            return Err(EvalError::NotFinite {
+                year: self.year_at(v.series, v.samples, i),
+                span,
+            });
         }
         Ok(v)
     }
@@ -135,7 +145,7 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    fn boolean(&self, v: &Value, span: Span) -> R<()> {
+    pub fn boolean(&self, v: &Value, span: Span) -> R<()> {
         if !v.is_bool() {
             return Err(EvalError::Type {
                 expected: "a condition (true/false)".into(),
@@ -194,19 +204,13 @@ impl<'a> Ctx<'a> {
                         } else {
                             v.kind
                         };
-                        let out = Value {
-                            data: v.data.iter().map(|x| -x).collect(),
-                            kind,
-                            ..v
-                        };
-                        self.finite(out, e.span)
+                        let data = map_buf(&v.data, |x| -x);
+                        self.finite(Value { data, kind, ..v }, e.span)
                     }
                     UnOp::Not => {
                         self.boolean(&v, operand.span)?;
-                        Ok(Value {
-                            data: v.data.iter().map(|&x| f64::from(x == 0.0)).collect(),
-                            ..v
-                        })
+                        let data = map_buf(&v.data, |x| f64::from(x == 0.0));
+                        Ok(Value { data, ..v })
                     }
                 }
             }
@@ -216,36 +220,52 @@ impl<'a> Ctx<'a> {
                 rhs,
                 op_span,
             } => {
-                if *op == BinOp::To {
-                    return Err(EvalError::NotSupported {
-                        what: "an uncertain range (`a to b`)".into(),
-                        help: "uncertain values need Monte Carlo evaluation, which is not built yet; use a single estimate".into(),
-                        span: *op_span,
-                    });
-                }
                 let l = self.eval(lhs)?;
                 let r = self.eval(rhs)?;
+                if *op == BinOp::To {
+                    return super::random::interval(
+                        self, l, r, lhs.span, rhs.span, *op_span, e.span,
+                    );
+                }
                 self.binary(*op, l, r, lhs.span, rhs.span, e.span)
             }
             ExprKind::If {
                 cond,
                 then,
                 otherwise,
-            } => self.if_(cond, then, otherwise, e.span),
+            } => self.if_(cond, then, otherwise),
             ExprKind::When(c) => {
                 let v = self.unmasked().eval(c)?;
                 self.boolean(&v, c.span)?;
-                let first = v.data.iter().position(|&x| x != 0.0);
-                let year = match (first, v.series) {
-                    (Some(i), true) => (self.start() + i as i64) as f64,
-                    (Some(_), false) => self.m.timeline.map_or(f64::NAN, |t| t.0 as f64),
-                    (None, _) => f64::NAN,
-                };
-                Ok(Value::scalar(year, Dim::NONE).with_kind(Kind::Year))
+                Ok(self.when(&v))
             }
             ExprKind::Keyframes { frames, fill } => {
                 super::keyframes::fill(self, frames, *fill, e.span)
             }
+        }
+    }
+
+    /// The first year in which `v` holds, per sample; NaN (`never`) if none.
+    fn when(&self, v: &Value) -> Value {
+        let first_year = self.m.timeline.map_or(f64::NAN, |t| t.0 as f64);
+        let n = v.samples;
+        let data = (0..n)
+            .map(|s| {
+                let rows = v.rows();
+                match (0..rows).find(|&y| v.data[y * n + s] != 0.0) {
+                    Some(y) if v.series => (self.start() + y as i64) as f64,
+                    Some(_) => first_year,
+                    None => f64::NAN,
+                }
+            })
+            .collect();
+        Value {
+            dim: Dim::NONE,
+            kind: Kind::Year,
+            hint: Hint::default(),
+            series: false,
+            samples: n,
+            data,
         }
     }
 
@@ -272,10 +292,8 @@ impl<'a> Ctx<'a> {
             Some(Sym::Year) => {
                 let y = self.need_timeline(span)?;
                 let s = self.start();
-                Ok(
-                    Value::series((0..y).map(|i| (s + i as i64) as f64).collect(), Dim::NONE)
-                        .with_kind(Kind::Year),
-                )
+                let years = (0..y).map(|i| (s + i as i64) as f64).collect();
+                Ok(Value::series(years, Dim::NONE).with_kind(Kind::Year))
             }
             Some(Sym::BuiltinUnit(..)) => self.unit_value(n, span),
             Some(Sym::Provider(_)) | None => Err(EvalError::Skipped),
@@ -293,24 +311,26 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn at(&self, base: &Expr, year: &Expr) -> R<Value> {
-        let v = self.unmasked().eval(base)?;
-        let y = self.unmasked().eval(year)?;
+    /// A year given as a value: a whole number inside the timeline. Returns
+    /// its index.
+    pub fn year_index(&self, y: &Value, span: Span) -> R<usize> {
         let yv = y.data[0];
-        if y.series || !y.dim.is_none() || y.is_bool() || yv.fract() != 0.0 {
+        if y.series || y.is_uncertain() || !y.dim.is_none() || y.is_bool() || yv.fract() != 0.0 {
             return Err(EvalError::Type {
                 expected: "a year".into(),
                 found: if y.series {
                     "a series".into()
+                } else if y.is_uncertain() {
+                    "an uncertain value".into()
                 } else {
-                    self.label(&y)
+                    self.label(y)
                 },
-                span: year.span,
+                span,
                 help: Some("write a year: `x@2027`".into()),
             });
         }
         let Some((start, end)) = self.m.timeline else {
-            return Err(EvalError::NoTimeline { span: year.span });
+            return Err(EvalError::NoTimeline { span });
         };
         if yv.is_nan() || (yv as i64) < start || (yv as i64) > end {
             return Err(EvalError::YearOutside {
@@ -321,38 +341,48 @@ impl<'a> Ctx<'a> {
                 },
                 start,
                 end,
-                span: year.span,
+                span,
                 timeline: self.m.timeline_span,
             });
         }
+        Ok((yv as i64 - start) as usize)
+    }
+
+    fn at(&self, base: &Expr, year: &Expr) -> R<Value> {
+        let v = self.unmasked().eval(base)?;
+        let y = self.unmasked().eval(year)?;
+        let i = self.year_index(&y, year.span)?;
         if !v.series {
             return Ok(v);
         }
-        let i = (yv as i64 - start) as usize;
         Ok(Value {
-            data: vec![v.data[i]],
+            data: v.year(i).to_vec(),
             series: false,
             ..v
         })
     }
 
-    fn if_(&self, cond: &Expr, then: &Expr, otherwise: &Expr, span: Span) -> R<Value> {
+    fn if_(&self, cond: &Expr, then: &Expr, otherwise: &Expr) -> R<Value> {
         let c = self.eval(cond)?;
         self.boolean(&c, cond.span)?;
-        let years = self.years();
-        let live = |i: usize| self.live(i);
-        let (tmask, emask): (Vec<bool>, Vec<bool>) = if c.series {
-            (0..years)
-                .map(|i| (live(i) && c.data[i] != 0.0, live(i) && c.data[i] == 0.0))
-                .unzip()
-        } else {
-            let t = c.data[0] != 0.0;
-            (0..years.max(1))
-                .map(|i| (live(i) && t, live(i) && !t))
-                .unzip()
+        let live = |v: Value| match &self.mask {
+            None => v,
+            Some(m) => {
+                let l = zip(m, &v, |a, b| f64::from(a != 0.0 && b != 0.0));
+                Value {
+                    series: l.series,
+                    samples: l.samples,
+                    data: l.data,
+                    ..v
+                }
+            }
         };
-        let a = self.with_mask(tmask).eval(then)?;
-        let b = self.with_mask(emask).eval(otherwise)?;
+        let negated = Value {
+            data: map_buf(&c.data, |x| f64::from(x == 0.0)),
+            ..c.clone()
+        };
+        let a = self.with_mask(live(c.clone())).eval(then)?;
+        let b = self.with_mask(live(negated)).eval(otherwise)?;
         if a.dim != b.dim || a.is_bool() != b.is_bool() {
             return Err(EvalError::UnitMismatch {
                 op: "choose between",
@@ -369,7 +399,7 @@ impl<'a> Ctx<'a> {
             Kind::Number
         };
         let hint = a.hint.or(b.hint);
-        if !c.series {
+        if !c.series && !c.is_uncertain() {
             let chosen = if c.data[0] != 0.0 { a } else { b };
             return Ok(Value {
                 kind,
@@ -377,17 +407,26 @@ impl<'a> Ctx<'a> {
                 ..chosen
             });
         }
-        let data = (0..years)
-            .map(|i| if c.data[i] != 0.0 { a.at(i) } else { b.at(i) })
-            .collect();
-        let _ = span;
+        let out = super::value::select(&c, &a, &b);
         Ok(Value {
             dim: a.dim,
             kind,
             hint,
-            series: true,
-            data,
+            series: out.series,
+            samples: out.samples,
+            data: out.data,
         })
+    }
+
+    fn from_lanes(&self, l: Lanes, dim: Dim, kind: Kind, hint: Hint) -> Value {
+        Value {
+            dim,
+            kind,
+            hint,
+            series: l.series,
+            samples: l.samples,
+            data: l.data,
+        }
     }
 
     pub fn binary(
@@ -411,27 +450,16 @@ impl<'a> Ctx<'a> {
             BinOp::And | BinOp::Or => {
                 self.boolean(&l, lspan)?;
                 self.boolean(&r, rspan)?;
-                let (series, data) = zip(&l, &r, |a, b| {
-                    f64::from(if op == BinOp::And {
-                        a != 0.0 && b != 0.0
-                    } else {
-                        a != 0.0 || b != 0.0
-                    })
-                });
-                Ok(Value {
-                    dim: Dim::NONE,
-                    kind: Kind::Bool,
-                    hint: Hint::default(),
-                    series,
-                    data,
-                })
+                let out = if op == BinOp::And {
+                    zip(&l, &r, |a, b| f64::from(a != 0.0 && b != 0.0))
+                } else {
+                    zip(&l, &r, |a, b| f64::from(a != 0.0 || b != 0.0))
+                };
+                Ok(self.from_lanes(out, Dim::NONE, Kind::Bool, Hint::default()))
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne => {
                 let equality = matches!(op, BinOp::Eq | BinOp::Ne);
-                if l.is_bool() != r.is_bool() || (!equality && l.is_bool()) {
-                    return Err(mismatch("compare"));
-                }
-                if l.dim != r.dim {
+                if l.is_bool() != r.is_bool() || (!equality && l.is_bool()) || l.dim != r.dim {
                     return Err(mismatch("compare"));
                 }
                 let tol = self.tol;
@@ -445,28 +473,20 @@ impl<'a> Ctx<'a> {
                     }
                 }
                 // `never` (NaN) equals `never`, and nothing else.
-                let close = |a: f64, b: f64| match tol.abs {
+                let close = move |a: f64, b: f64| match tol.abs {
                     _ if a.is_nan() || b.is_nan() => a.is_nan() && b.is_nan(),
                     Some((t, _, _)) => (a - b).abs() <= t,
                     None => a == b || (a - b).abs() <= tol.rel * a.abs().max(b.abs()),
                 };
-                let (series, data) = zip(&l, &r, |a, b| {
-                    f64::from(match op {
-                        BinOp::Lt => a < b,
-                        BinOp::Le => a <= b,
-                        BinOp::Gt => a > b,
-                        BinOp::Ge => a >= b,
-                        BinOp::Eq => close(a, b),
-                        _ => !close(a, b),
-                    })
-                });
-                Ok(Value {
-                    dim: Dim::NONE,
-                    kind: Kind::Bool,
-                    hint: Hint::default(),
-                    series,
-                    data,
-                })
+                let out = match op {
+                    BinOp::Lt => zip(&l, &r, |a, b| f64::from(a < b)),
+                    BinOp::Le => zip(&l, &r, |a, b| f64::from(a <= b)),
+                    BinOp::Gt => zip(&l, &r, |a, b| f64::from(a > b)),
+                    BinOp::Ge => zip(&l, &r, |a, b| f64::from(a >= b)),
+                    BinOp::Eq => zip(&l, &r, move |a, b| f64::from(close(a, b))),
+                    _ => zip(&l, &r, move |a, b| f64::from(!close(a, b))),
+                };
+                Ok(self.from_lanes(out, Dim::NONE, Kind::Bool, Hint::default()))
             }
             BinOp::Add | BinOp::Sub => {
                 self.number(&l, lspan)?;
@@ -480,19 +500,13 @@ impl<'a> Ctx<'a> {
                     (Kind::Percent, _) | (_, Kind::Percent) => Kind::Percent,
                     _ => Kind::Number,
                 };
-                let (series, data) = if op == BinOp::Add {
+                let out = if op == BinOp::Add {
                     zip(&l, &r, |a, b| a + b)
                 } else {
                     zip(&l, &r, |a, b| a - b)
                 };
-                let out = Value {
-                    dim: l.dim,
-                    kind,
-                    hint: l.hint.or(r.hint),
-                    series,
-                    data,
-                };
-                self.finite_arith(out, span)
+                let v = self.from_lanes(out, l.dim, kind, l.hint.or(r.hint));
+                self.finite_arith(v, span)
             }
             BinOp::Mul | BinOp::Div => {
                 self.number(&l, lspan)?;
@@ -510,36 +524,28 @@ impl<'a> Ctx<'a> {
                     });
                 };
                 if op == BinOp::Div {
-                    for (i, x) in r.data.iter().enumerate() {
-                        let live = if r.series {
-                            self.live(i)
-                        } else {
-                            self.any_live()
-                        };
-                        if *x == 0.0 && live {
-                            return Err(EvalError::DivisionByZero {
-                                year: self.year_at(r.series, i),
-                                span: rspan,
-                            });
-                        }
+                    if let Some(i) = r
+                        .data
+                        .iter()
+                        .enumerate()
+                        .position(|(i, x)| *x == 0.0 && self.live(r.series, r.samples, i))
+                    {
+                        return Err(EvalError::DivisionByZero {
+                            year: self.year_at(r.series, r.samples, i),
+                            span: rspan,
+                        });
                     }
                 }
                 let percent = dim.is_none()
                     && (l.kind == Kind::Percent || (op == BinOp::Mul && r.kind == Kind::Percent));
                 let kind = if percent { Kind::Percent } else { Kind::Number };
-                let (series, data) = if op == BinOp::Mul {
+                let out = if op == BinOp::Mul {
                     zip(&l, &r, |a, b| a * b)
                 } else {
                     zip(&l, &r, |a, b| a / b)
                 };
-                let out = Value {
-                    dim,
-                    kind,
-                    hint: l.hint.or(r.hint),
-                    series,
-                    data,
-                };
-                self.finite_arith(out, span)
+                let v = self.from_lanes(out, dim, kind, l.hint.or(r.hint));
+                self.finite_arith(v, span)
             }
             BinOp::Pow => {
                 self.number(&l, lspan)?;
@@ -556,7 +562,7 @@ impl<'a> Ctx<'a> {
                     Dim::NONE
                 } else {
                     let k = r.data[0];
-                    let uniform = !r.series || r.data.iter().all(|&x| x == k);
+                    let uniform = r.data.iter().all(|&x| x == k);
                     let d = if !uniform {
                         None
                     } else if k.fract() == 0.0 && k.abs() <= 127.0 {
@@ -588,17 +594,11 @@ impl<'a> Ctx<'a> {
                 } else {
                     Kind::Number
                 };
-                let (series, data) = zip(&l, &r, f64::powf);
-                let out = Value {
-                    dim,
-                    kind,
-                    hint: l.hint,
-                    series,
-                    data,
-                };
-                self.finite_arith(out, span)
+                let out = zip(&l, &r, f64::powf);
+                let v = self.from_lanes(out, dim, kind, l.hint);
+                self.finite_arith(v, span)
             }
-            BinOp::To => unreachable!("handled before evaluating operands"),
+            BinOp::To => unreachable!("handled by the caller"),
         }
     }
 

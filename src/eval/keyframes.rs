@@ -11,7 +11,7 @@ pub fn fill(ctx: &Ctx, frames: &[Keyframe], fill: Fill, span: Span) -> R<Value> 
     let years = ctx.need_timeline(span)?;
     let start = ctx.start();
     let inner = ctx.unmasked();
-    let mut values: Vec<(i64, f64)> = Vec::with_capacity(frames.len());
+    let mut values: Vec<(i64, Value)> = Vec::with_capacity(frames.len());
     let mut first: Option<(Value, Span)> = None;
     for (k, f) in frames.iter().enumerate() {
         if k > 0 && f.year <= frames[k - 1].year {
@@ -47,7 +47,7 @@ pub fn fill(ctx: &Ctx, frames: &[Keyframe], fill: Fill, span: Span) -> R<Value> 
             }
             _ => {}
         }
-        values.push((f.year, v.data[0]));
+        values.push((f.year, v));
     }
     let Some((proto, _)) = first else {
         return Err(EvalError::Type {
@@ -57,31 +57,49 @@ pub fn fill(ctx: &Ctx, frames: &[Keyframe], fill: Fill, span: Span) -> R<Value> 
             help: Some("write `{ 2024: 1 GW, 2030: 5 GW }`".into()),
         });
     };
-    if fill == Fill::Growth {
-        for (w, pair) in values.windows(2).zip(frames.windows(2)) {
-            let (a, b) = (w[0].1, w[1].1);
-            if a * b <= 0.0 && !(a == 0.0 && b == 0.0) {
-                return Err(EvalError::GrowthSign {
-                    a: crate::units::format_quantity(
-                        a,
-                        proto.dim,
-                        proto.kind,
-                        proto.hint,
-                        &ctx.m.base_names,
-                    ),
-                    b: crate::units::format_quantity(
-                        b,
-                        proto.dim,
-                        proto.kind,
-                        proto.hint,
-                        &ctx.m.base_names,
-                    ),
-                    span: pair[0].value.span.join(pair[1].value.span),
-                });
+    // Each Monte Carlo sample gets its own fill through its own keyframes.
+    let n = values.iter().map(|(_, v)| v.samples).max().unwrap_or(1);
+    let mut data = vec![0.0; years * n];
+    let mut frame: Vec<(i64, f64)> = Vec::with_capacity(values.len());
+    for s in 0..n {
+        frame.clear();
+        frame.extend(
+            values
+                .iter()
+                .map(|(y, v)| (*y, if v.samples == 1 { v.data[0] } else { v.data[s] })),
+        );
+        if fill == Fill::Growth {
+            for (w, pair) in frame.windows(2).zip(frames.windows(2)) {
+                let (a, b) = (w[0].1, w[1].1);
+                if a * b <= 0.0 && !(a == 0.0 && b == 0.0) {
+                    let fmt = |x: f64| {
+                        crate::units::format_quantity(
+                            x,
+                            proto.dim,
+                            proto.kind,
+                            proto.hint,
+                            &ctx.m.base_names,
+                        )
+                    };
+                    return Err(EvalError::GrowthSign {
+                        a: fmt(a),
+                        b: fmt(b),
+                        span: pair[0].value.span.join(pair[1].value.span),
+                    });
+                }
             }
         }
+        for (y, x) in fill_years(&frame, start, years, fill)
+            .into_iter()
+            .enumerate()
+        {
+            data[y * n + s] = x;
+        }
     }
-    let data = fill_years(&values, start, years, fill);
+    let proto = Value {
+        samples: n,
+        ..proto
+    };
     Ok(Value {
         series: true,
         data,

@@ -7,6 +7,8 @@ pub mod error;
 pub mod expr;
 pub mod functions;
 pub mod keyframes;
+pub mod random;
+pub mod stats;
 pub mod value;
 
 use std::collections::HashMap;

@@ -1,16 +1,25 @@
-//! Values: a dimension, a display kind, and the numbers in one flat buffer
-//! (one number for a scalar, one per year for a series).
+//! Values: a dimension, a display kind, and the numbers in one flat buffer —
+//! one number for a scalar, one per year for a series, and for an uncertain
+//! value one per sample (years × samples, year-major).
+
+use rayon::prelude::*;
 
 use crate::units::Dim;
 use crate::units::format::{Hint, Kind};
+
+/// Buffers at least this long are processed in parallel.
+pub const PARALLEL_FROM: usize = 1 << 16;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Value {
     pub dim: Dim,
     pub kind: Kind,
     pub hint: Hint,
-    /// Whether `data` holds one number per year (else exactly one number).
+    /// Whether the buffer holds one number per year (else one "year").
     pub series: bool,
+    /// Monte Carlo samples per year: 1 for a certain value.
+    pub samples: usize,
+    /// `years × samples` numbers; sample `s` of year `y` is at `y * samples + s`.
     pub data: Vec<f64>,
 }
 
@@ -21,6 +30,7 @@ impl Value {
             kind: Kind::Number,
             hint: Hint::default(),
             series: false,
+            samples: 1,
             data: vec![v],
         }
     }
@@ -31,6 +41,7 @@ impl Value {
             kind: Kind::Number,
             hint: Hint::default(),
             series: true,
+            samples: 1,
             data,
         }
     }
@@ -45,17 +56,33 @@ impl Value {
         self
     }
 
-    /// The value in year index `i` (a scalar is the same every year).
+    pub fn is_uncertain(&self) -> bool {
+        self.samples > 1
+    }
+
+    /// The value in year index `i` of a certain value (a scalar is the same
+    /// every year). For an uncertain value, its first sample.
     #[inline]
     pub fn at(&self, i: usize) -> f64 {
         if self.series {
-            self.data[i]
+            self.data[i * self.samples]
         } else {
             self.data[0]
         }
     }
 
-    /// The value as one number per year.
+    /// The samples of year index `i` (a scalar has the same every year).
+    pub fn year(&self, i: usize) -> &[f64] {
+        let y = if self.series { i } else { 0 };
+        &self.data[y * self.samples..(y + 1) * self.samples]
+    }
+
+    /// The number of years in the buffer (1 for a scalar).
+    pub fn rows(&self) -> usize {
+        self.data.len() / self.samples.max(1)
+    }
+
+    /// The value as one number per year (certain values only).
     pub fn to_series(&self, years: usize) -> Vec<f64> {
         if self.series {
             self.data.clone()
@@ -64,9 +91,23 @@ impl Value {
         }
     }
 
+    /// The value spread over `years × samples` lanes, year-major.
+    pub fn lanes(&self, years: usize, samples: usize) -> Vec<f64> {
+        let mut out = Vec::with_capacity(years * samples);
+        for y in 0..years {
+            let row = self.year(y);
+            if row.len() == samples {
+                out.extend_from_slice(row);
+            } else {
+                out.extend(std::iter::repeat_n(row[0], samples));
+            }
+        }
+        out
+    }
+
     pub fn into_series(mut self, years: usize) -> Value {
         if !self.series {
-            self.data = vec![self.data[0]; years];
+            self.data = self.lanes(years, self.samples);
             self.series = true;
         }
         self
@@ -77,21 +118,129 @@ impl Value {
     }
 }
 
-/// Applies `f` year by year, broadcasting a scalar over a series.
-pub fn zip(a: &Value, b: &Value, f: impl Fn(f64, f64) -> f64) -> (bool, Vec<f64>) {
-    match (a.series, b.series) {
-        (false, false) => (false, vec![f(a.data[0], b.data[0])]),
-        (true, false) => {
-            let y = b.data[0];
-            (true, a.data.iter().map(|&x| f(x, y)).collect())
+/// The shape of a result: series or not, and how many samples.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub series: bool,
+    pub samples: usize,
+}
+
+/// The buffer of a whole-buffer operation, with its shape.
+pub struct Lanes {
+    pub series: bool,
+    pub samples: usize,
+    pub data: Vec<f64>,
+}
+
+impl Lanes {
+    pub fn shape(&self) -> Shape {
+        Shape {
+            series: self.series,
+            samples: self.samples,
         }
-        (false, true) => {
-            let x = a.data[0];
-            (true, b.data.iter().map(|&y| f(x, y)).collect())
+    }
+}
+
+/// Applies `f` lane by lane, broadcasting a scalar over years and a certain
+/// value over samples. Large buffers are split across threads.
+pub fn zip(a: &Value, b: &Value, f: impl Fn(f64, f64) -> f64 + Sync + Send) -> Lanes {
+    let series = a.series || b.series;
+    let samples = a.samples.max(b.samples);
+    let data = if a.data.len() == b.data.len() && a.samples == b.samples {
+        if a.data.len() >= PARALLEL_FROM {
+            a.data
+                .par_iter()
+                .zip(b.data.par_iter())
+                .map(|(&x, &y)| f(x, y))
+                .collect()
+        } else {
+            a.data.iter().zip(&b.data).map(|(&x, &y)| f(x, y)).collect()
         }
-        (true, true) => (
-            true,
-            a.data.iter().zip(&b.data).map(|(&x, &y)| f(x, y)).collect(),
-        ),
+    } else if b.data.len() == 1 {
+        let y = b.data[0];
+        map_buf(&a.data, |x| f(x, y))
+    } else if a.data.len() == 1 {
+        let x = a.data[0];
+        map_buf(&b.data, |y| f(x, y))
+    } else {
+        let rows = if series { a.rows().max(b.rows()) } else { 1 };
+        let mut out = Vec::with_capacity(rows * samples);
+        for y in 0..rows {
+            let (ra, rb) = (a.year(y), b.year(y));
+            for s in 0..samples {
+                let x = if ra.len() == 1 { ra[0] } else { ra[s] };
+                let z = if rb.len() == 1 { rb[0] } else { rb[s] };
+                out.push(f(x, z));
+            }
+        }
+        out
+    };
+    Lanes {
+        series,
+        samples,
+        data,
+    }
+}
+
+/// `f` over a buffer, in parallel when it is large.
+pub fn map_buf(data: &[f64], f: impl Fn(f64) -> f64 + Sync + Send) -> Vec<f64> {
+    if data.len() >= PARALLEL_FROM {
+        data.par_iter().map(|&x| f(x)).collect()
+    } else {
+        data.iter().map(|&x| f(x)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(series: bool, samples: usize, data: Vec<f64>) -> Value {
+        Value {
+            series,
+            samples,
+            data,
+            ..Value::scalar(0.0, Dim::NONE)
+        }
+    }
+
+    #[test]
+    fn broadcasts_scalars_series_and_samples() {
+        let s = v(true, 1, vec![1.0, 2.0]);
+        let u = v(false, 3, vec![10.0, 20.0, 30.0]);
+        let r = zip(&s, &u, |a, b| a + b);
+        assert!(r.series);
+        assert_eq!(r.samples, 3);
+        assert_eq!(r.data, vec![11.0, 21.0, 31.0, 12.0, 22.0, 32.0]);
+        let r = zip(&u, &Value::scalar(1.0, Dim::NONE), |a, b| a - b);
+        assert_eq!(r.data, vec![9.0, 19.0, 29.0]);
+    }
+}
+
+/// `c ? a : b` lane by lane, broadcasting all three.
+pub fn select(c: &Value, a: &Value, b: &Value) -> Lanes {
+    let series = c.series || a.series || b.series;
+    let samples = c.samples.max(a.samples).max(b.samples);
+    let rows = if series {
+        c.rows().max(a.rows()).max(b.rows())
+    } else {
+        1
+    };
+    let pick = |row: &[f64], s: usize| if row.len() == 1 { row[0] } else { row[s] };
+    let mut data = Vec::with_capacity(rows * samples);
+    for y in 0..rows {
+        let (rc, ra, rb) = (c.year(y), a.year(y), b.year(y));
+        for s in 0..samples {
+            data.push(if pick(rc, s) != 0.0 {
+                pick(ra, s)
+            } else {
+                pick(rb, s)
+            });
+        }
+    }
+    Lanes {
+        series,
+        samples,
+        data,
     }
 }

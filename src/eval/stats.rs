@@ -1,0 +1,118 @@
+//! Reducing Monte Carlo samples: mean, standard deviation and percentiles
+//! per year, each year's samples handled on its own thread when large.
+
+use rayon::prelude::*;
+
+use super::value::{PARALLEL_FROM, Value};
+
+/// Mean, 5th, 50th and 95th percentile of each year of a value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    pub mean: Vec<f64>,
+    pub p5: Vec<f64>,
+    pub p50: Vec<f64>,
+    pub p95: Vec<f64>,
+}
+
+fn per_row<T: Send>(v: &Value, f: impl Fn(&[f64]) -> T + Sync + Send) -> Vec<T> {
+    let rows: Vec<&[f64]> = v.data.chunks(v.samples.max(1)).collect();
+    if v.data.len() >= PARALLEL_FROM {
+        rows.into_par_iter().map(f).collect()
+    } else {
+        rows.into_iter().map(f).collect()
+    }
+}
+
+/// The mean of each year's samples; `never` years (NaN) are left out.
+pub fn mean(v: &Value) -> Vec<f64> {
+    per_row(v, |r| {
+        let (sum, n) = r
+            .iter()
+            .filter(|x| !x.is_nan())
+            .fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
+        if n == 0 { f64::NAN } else { sum / n as f64 }
+    })
+}
+
+/// The sample standard deviation of each year.
+pub fn sd(v: &Value) -> Vec<f64> {
+    let means = mean(v);
+    let rows: Vec<(&[f64], f64)> = v.data.chunks(v.samples.max(1)).zip(means).collect();
+    rows.into_iter()
+        .map(|(r, m)| {
+            let xs = r.iter().filter(|x| !x.is_nan());
+            let (ss, n) = xs.fold((0.0, 0usize), |(s, n), x| (s + (x - m) * (x - m), n + 1));
+            if n < 2 {
+                0.0
+            } else {
+                (ss / (n - 1) as f64).sqrt()
+            }
+        })
+        .collect()
+}
+
+/// Percentile `p` (0..1) of a sorted-or-not row, interpolating between
+/// order statistics; NaN (`never`) sorts last.
+fn percentile_of(row: &mut [f64], p: f64) -> f64 {
+    let n = row.len();
+    if n == 1 {
+        return row[0];
+    }
+    let h = p.clamp(0.0, 1.0) * (n - 1) as f64;
+    let lo = h.floor() as usize;
+    let (_, a, rest) = row.select_nth_unstable_by(lo, f64::total_cmp);
+    let a = *a;
+    let frac = h - lo as f64;
+    if frac == 0.0 || rest.is_empty() {
+        return a;
+    }
+    let b = rest.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    a + (b - a) * frac
+}
+
+/// Percentile `p` (0..1) of each year's samples.
+pub fn percentile(v: &Value, p: f64) -> Vec<f64> {
+    per_row(v, |r| percentile_of(&mut r.to_vec(), p))
+}
+
+/// The fraction of samples that hold, each year.
+pub fn prob(v: &Value) -> Vec<f64> {
+    per_row(v, |r| {
+        r.iter().filter(|&&x| x != 0.0).count() as f64 / r.len() as f64
+    })
+}
+
+/// Mean and the 5th/50th/95th percentiles of each year.
+pub fn summary(v: &Value) -> Summary {
+    let quantiles = per_row(v, |r| {
+        let mut row = r.to_vec();
+        [0.05, 0.5, 0.95].map(|p| percentile_of(&mut row, p))
+    });
+    Summary {
+        mean: mean(v),
+        p5: quantiles.iter().map(|q| q[0]).collect(),
+        p50: quantiles.iter().map(|q| q[1]).collect(),
+        p95: quantiles.iter().map(|q| q[2]).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::Dim;
+
+    #[test]
+    fn percentiles_interpolate() {
+        let v = Value {
+            samples: 5,
+            data: vec![5.0, 1.0, 4.0, 2.0, 3.0],
+            ..Value::scalar(0.0, Dim::NONE)
+        };
+        assert_eq!(percentile(&v, 0.5), vec![3.0]);
+        assert_eq!(percentile(&v, 0.0), vec![1.0]);
+        assert_eq!(percentile(&v, 1.0), vec![5.0]);
+        assert_eq!(percentile(&v, 0.125), vec![1.5]);
+        assert_eq!(mean(&v), vec![3.0]);
+        assert!((sd(&v)[0] - 2.5f64.sqrt()).abs() < 1e-12);
+    }
+}
