@@ -10,21 +10,118 @@ use scn::report::Style;
 fn run(bytes: Vec<u8>, format: Format) -> Printed {
     std::thread::Builder::new()
         .stack_size(512 << 20)
-        .spawn(move || run_bytes("fuzz.scn", bytes, &RunOptions::default(), format, Style::Plain))
+        .spawn(move || {
+            run_bytes(
+                "fuzz.scn",
+                bytes,
+                &RunOptions::default(),
+                format,
+                Style::Plain,
+            )
+        })
         .expect("thread starts")
         .join()
         .expect("scn panicked")
 }
 
 const TOKENS: &[&str] = &[
-    "timeline", "2024..2030", "let", "demand", "provider", "allocate", "by", "priority", "cost", "share",
-    "rest", "scenario", "extends", "compare", "on", "show", "assert", "plot", "unit", "samples", "seed",
-    "within", "when", "if", "then", "else", "and", "or", "not", "in", "to", "never", "base", "x", "y",
-    "p", "d", "gpu", "year", "capacity", "price", "online", "retire", "load", "spend", "unmet",
-    "5", "0", "2027", "1e400", "75%", "5B", "1_000", "$5B", "$", "$B", "GW", "TWh", "h", "yr", "B",
-    "+", "-", "*", "/", "^", "@", ".", ",", ":", ";", "=", "==", "!=", "<", "<=", ">", ">=", "(", ")",
-    "{", "}", "[", "]", "\n", "\"title\"", "#c\n", "growth", "step", "linear", "sum", "lag", "cagr",
-    "when", "share(p)", "x@2030", "{ 2024: 1 GW, 2030: 2 GW }",
+    "timeline",
+    "2024..2030",
+    "let",
+    "demand",
+    "provider",
+    "allocate",
+    "by",
+    "priority",
+    "cost",
+    "share",
+    "rest",
+    "scenario",
+    "extends",
+    "compare",
+    "on",
+    "show",
+    "assert",
+    "plot",
+    "unit",
+    "samples",
+    "seed",
+    "within",
+    "when",
+    "if",
+    "then",
+    "else",
+    "and",
+    "or",
+    "not",
+    "in",
+    "to",
+    "never",
+    "base",
+    "x",
+    "y",
+    "p",
+    "d",
+    "gpu",
+    "year",
+    "capacity",
+    "price",
+    "online",
+    "retire",
+    "load",
+    "spend",
+    "unmet",
+    "5",
+    "0",
+    "2027",
+    "1e400",
+    "75%",
+    "5B",
+    "1_000",
+    "$5B",
+    "$",
+    "$B",
+    "GW",
+    "TWh",
+    "h",
+    "yr",
+    "B",
+    "+",
+    "-",
+    "*",
+    "/",
+    "^",
+    "@",
+    ".",
+    ",",
+    ":",
+    ";",
+    "=",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "(",
+    ")",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\n",
+    "\"title\"",
+    "#c\n",
+    "growth",
+    "step",
+    "linear",
+    "sum",
+    "lag",
+    "cagr",
+    "when",
+    "share(p)",
+    "x@2030",
+    "{ 2024: 1 GW, 2030: 2 GW }",
 ];
 
 fn examples() -> Vec<Vec<u8>> {
@@ -87,12 +184,21 @@ fn long_power_chains_give_an_error_not_a_crash() {
     let src = format!("let x = {}", vec!["2"; 20_000].join("^"));
     let p = run(src.into_bytes(), Format::Text);
     assert_eq!(p.code, 2);
-    assert!(p.stderr.contains("scn::not_finite"), "{}", &p.stderr[..p.stderr.len().min(400)]);
+    assert!(
+        p.stderr.contains("scn::not_finite"),
+        "{}",
+        &p.stderr[..p.stderr.len().min(400)]
+    );
 }
 
 #[test]
-fn long_flat_expressions_evaluate() {
-    let src = format!("let x = {}\nassert x == 100000", vec!["1"; 100_000].join(" + "));
+fn long_flat_expressions_evaluate_up_to_the_limit() {
+    let src = format!("let x = {}\nassert x == 1999", vec!["1"; 1_999].join(" + "));
     let p = run(src.into_bytes(), Format::Text);
     assert_eq!(p.code, 0, "{}", p.stderr);
+    let src = format!("let x = {}", vec!["1"; 100_000].join(" + "));
+    let p = run(src.into_bytes(), Format::Text);
+    assert_eq!(p.code, 2);
+    let head = &p.stderr[..p.stderr.len().min(300)];
+    assert!(p.stderr.contains("scn::too_deep"), "{head}");
 }

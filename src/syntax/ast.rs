@@ -74,6 +74,31 @@ pub enum ItemKind {
     Expr(Expr),
 }
 
+impl ItemKind {
+    /// Every expression written in the item.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match self {
+            ItemKind::Timeline { .. } => Vec::new(),
+            ItemKind::Let { value, .. } | ItemKind::Demand { value, .. } => vec![value],
+            ItemKind::Provider { props, .. } => props.iter().map(|p| &p.value).collect(),
+            ItemKind::Allocate {
+                policy: Policy::Share(es),
+                ..
+            } => es.iter().filter_map(|e| e.share.as_ref()).collect(),
+            ItemKind::Allocate { .. } => Vec::new(),
+            ItemKind::Unit { value, .. } => value.iter().collect(),
+            ItemKind::Scenario(s) => s.overrides.iter().map(|o| &o.value).collect(),
+            ItemKind::Show { exprs, .. }
+            | ItemKind::Compare { exprs, .. }
+            | ItemKind::Plot { exprs, .. } => exprs.iter().collect(),
+            ItemKind::Assert { expr, within } => {
+                std::iter::once(expr).chain(within.iter()).collect()
+            }
+            ItemKind::Samples(e) | ItemKind::Seed(e) | ItemKind::Expr(e) => vec![e],
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Property {
     pub name: Ident,
@@ -250,6 +275,37 @@ pub enum ExprKind {
 }
 
 impl Expr {
+    /// The direct sub-expressions.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::WithUnit { value, .. } => vec![value],
+            ExprKind::Field { base, .. } => vec![base],
+            ExprKind::Call { args, .. } => args.iter().collect(),
+            ExprKind::At { base, year } => vec![base, year],
+            ExprKind::Unary { operand, .. } => vec![operand],
+            ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => vec![cond, then, otherwise],
+            ExprKind::When(c) => vec![c],
+            ExprKind::Keyframes { frames, .. } => frames.iter().map(|k| &k.value).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// How deeply the expression nests, found without recursion.
+    pub fn depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(self, 1usize)];
+        while let Some((e, d)) = stack.pop() {
+            deepest = deepest.max(d);
+            stack.extend(e.children().into_iter().map(|c| (c, d + 1)));
+        }
+        deepest
+    }
+
     /// Calls `f` on every name this expression reads, with the span of the
     /// reference: `x`, and for `p.load` the whole field access.
     pub fn visit(&self, f: &mut impl FnMut(&Expr)) {

@@ -40,6 +40,10 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// recursive, so this bound is what keeps hostile input from overflowing it.
 pub const MAX_DEPTH: usize = 200;
 
+/// How many levels an expression's tree may have (`1 + 1 + … + 1` with
+/// 2,000 terms has 2,000): the later stages walk it recursively.
+pub const MAX_EXPR_DEPTH: usize = 2_000;
+
 /// Which top-level rule to parse: a file, or REPL input (bare expressions allowed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -61,7 +65,20 @@ pub fn parse(text: &str, base: usize, mode: Mode) -> Result<Program, Vec<SyntaxE
     let mut errors = Vec::new();
     for pair in pairs.flatten().filter(|p| is_item(p.as_rule())) {
         match lower.item(pair) {
-            Ok(item) => items.push(item),
+            Ok(item) => match item
+                .kind
+                .exprs()
+                .into_iter()
+                .find(|e| e.depth() > MAX_EXPR_DEPTH)
+            {
+                // Checking and evaluation recurse over the tree: bound it.
+                Some(e) => errors.push(SyntaxError::TooDeep {
+                    depth: e.depth(),
+                    limit: MAX_EXPR_DEPTH,
+                    span: e.span,
+                }),
+                None => items.push(item),
+            },
             Err(e) => errors.push(e),
         }
     }
