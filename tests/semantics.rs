@@ -120,7 +120,9 @@ fn series_operations() {
     );
     close(&eval(T, "when year * 2 > 4051"), &[2026.0]);
     assert!(eval(T, "when year > 3000")[0].is_nan(), "never is NaN");
-    close(&eval(T, "(when year > 3000) == never"), &[0.0]);
+    close(&eval(T, "(when year > 3000) == never"), &[1.0]);
+    close(&eval(T, "(when year > 3000) <= 2030"), &[0.0]);
+    close(&eval(T, "(when year > 2025) == never"), &[0.0]);
     // `if` only evaluates a branch in the years that choose it.
     close(
         &eval(T, "if year > 2025 then 1 / (year - 2025) else 0"),
