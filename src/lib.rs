@@ -240,26 +240,27 @@ fn dedup(errors: &mut Vec<ScnError>) {
     });
 }
 
-/// A warning for every allocated demand that is short in some year.
+/// A warning for every allocated demand that is short in some year (for
+/// an uncertain model: short on average, beyond a noise threshold).
 pub fn unmet_warnings(m: &Model, w: &World) -> Vec<UnmetWarning> {
     let Some(a) = w.alloc.as_deref() else {
         return Vec::new();
     };
     let start = m.timeline.map_or(0, |t| t.0);
-    let mut out = Vec::new();
     let n = a.samples.max(1);
-    // Per year: the mean over Monte Carlo samples (the value itself when certain).
     let mean = |lanes: &[f64]| -> Vec<f64> {
         lanes
             .chunks(n)
             .map(|c| c.iter().sum::<f64>() / n as f64)
             .collect()
     };
+    let threshold = if n > 1 { 1e-4 } else { 1e-9 };
+    let mut out = Vec::new();
     for alloc in &m.allocations {
         let d = alloc.demand;
         let (unmet, demand) = (mean(&a.unmet[d]), mean(&a.demand[d]));
         let short: Vec<usize> = (0..unmet.len())
-            .filter(|&i| unmet[i] > 1e-9 * demand[i].abs().max(1e-300))
+            .filter(|&i| unmet[i] > threshold * demand[i].abs().max(1e-300))
             .collect();
         if short.is_empty() {
             continue;
@@ -275,22 +276,16 @@ pub fn unmet_warnings(m: &Model, w: &World) -> Vec<UnmetWarning> {
         };
         let amounts: Vec<String> = short
             .iter()
-            .map(|&i| {
-                format!(
-                    "{}{} in {}",
-                    if n > 1 { "on average " } else { "" },
-                    fmt(unmet[i]),
-                    start + i as i64
-                )
-            })
+            .map(|&i| format!("{} in {}", fmt(unmet[i]), start + i as i64))
             .collect();
         let years: Vec<String> = short
             .iter()
             .map(|&i| (start + i as i64).to_string())
             .collect();
+        let prefix = if n > 1 { "on average " } else { "" };
         out.push(UnmetWarning {
             demand: m.demands[d].name.clone(),
-            amounts: amounts.join(", "),
+            amounts: format!("{prefix}{}", amounts.join(", ")),
             span: alloc.span,
             years: years.join(", "),
         });
