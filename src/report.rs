@@ -125,7 +125,7 @@ pub fn expand(c: &Column) -> Vec<Column> {
     }
     let certain = |data: Vec<f64>| Value {
         samples: 1,
-        data,
+        data: data.into(),
         ..v.clone()
     };
     if v.is_bool() {

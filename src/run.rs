@@ -467,7 +467,7 @@ impl<'a> Runner<'a> {
                         let kind = if v.is_bool() { Kind::Percent } else { v.kind };
                         values.push(Value {
                             samples: 1,
-                            data,
+                            data: data.into(),
                             kind,
                             ..v
                         })

@@ -205,12 +205,22 @@ impl<'a> Ctx<'a> {
                             v.kind
                         };
                         let data = map_buf(&v.data, |x| -x);
-                        self.finite(Value { data, kind, ..v }, e.span)
+                        self.finite(
+                            Value {
+                                data: data.into(),
+                                kind,
+                                ..v
+                            },
+                            e.span,
+                        )
                     }
                     UnOp::Not => {
                         self.boolean(&v, operand.span)?;
                         let data = map_buf(&v.data, |x| f64::from(x == 0.0));
-                        Ok(Value { data, ..v })
+                        Ok(Value {
+                            data: data.into(),
+                            ..v
+                        })
                     }
                 }
             }
@@ -356,7 +366,7 @@ impl<'a> Ctx<'a> {
             return Ok(v);
         }
         Ok(Value {
-            data: v.year(i).to_vec(),
+            data: (v.year(i).to_vec()).into(),
             series: false,
             ..v
         })
@@ -372,13 +382,13 @@ impl<'a> Ctx<'a> {
                 Value {
                     series: l.series,
                     samples: l.samples,
-                    data: l.data,
+                    data: l.data.into(),
                     ..v
                 }
             }
         };
         let negated = Value {
-            data: map_buf(&c.data, |x| f64::from(x == 0.0)),
+            data: map_buf(&c.data, |x| f64::from(x == 0.0)).into(),
             ..c.clone()
         };
         let a = self.with_mask(live(c.clone())).eval(then)?;
@@ -414,7 +424,7 @@ impl<'a> Ctx<'a> {
             hint,
             series: out.series,
             samples: out.samples,
-            data: out.data,
+            data: out.data.into(),
         })
     }
 
@@ -425,7 +435,7 @@ impl<'a> Ctx<'a> {
             hint,
             series: l.series,
             samples: l.samples,
-            data: l.data,
+            data: l.data.into(),
         }
     }
 

@@ -138,7 +138,7 @@ pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
             };
             Ok(Value {
                 series: false,
-                data,
+                data: data.into(),
                 kind,
                 ..x
             })
@@ -177,14 +177,14 @@ pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
             let v = match name {
                 "yoy" => Value {
                     series: true,
-                    data,
+                    data: data.into(),
                     dim: Dim::NONE,
                     kind: Kind::Percent,
                     ..x
                 },
                 _ => Value {
                     series: true,
-                    data,
+                    data: data.into(),
                     kind: if x.kind == Kind::Year {
                         Kind::Number
                     } else {
@@ -215,7 +215,7 @@ pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
             });
             Ok(Value {
                 series: true,
-                data,
+                data: data.into(),
                 ..x
             })
         }
@@ -244,7 +244,7 @@ pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
             }
             let v = Value {
                 series: false,
-                data,
+                data: data.into(),
                 dim: Dim::NONE,
                 kind: Kind::Percent,
                 ..x
@@ -290,7 +290,7 @@ pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
                 acc = Value {
                     series: l.series,
                     samples: l.samples,
-                    data: l.data,
+                    data: l.data.into(),
                     kind,
                     hint: acc.hint.or(v.hint),
                     ..acc
@@ -303,7 +303,7 @@ pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
             let x = ctx.eval(&args[0])?;
             ctx.number(&x, args[0].span)?;
             Ok(Value {
-                data: map_buf(&x.data, f64::abs),
+                data: map_buf(&x.data, f64::abs).into(),
                 ..x
             })
         }
@@ -329,14 +329,14 @@ pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
             let t = Value {
                 series: l.series,
                 samples: l.samples,
-                data: l.data,
+                data: l.data.into(),
                 ..x.clone()
             };
             let l = zip(&t, &hi, f64::min);
             Ok(Value {
                 series: l.series,
                 samples: l.samples,
-                data: l.data,
+                data: l.data.into(),
                 ..x
             })
         }
@@ -364,7 +364,7 @@ pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
                     dim: Dim::NONE,
                     kind: Kind::Percent,
                     samples: 1,
-                    data,
+                    data: data.into(),
                     ..x
                 });
             }
@@ -381,7 +381,7 @@ pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
             };
             Ok(Value {
                 samples: 1,
-                data,
+                data: data.into(),
                 kind,
                 ..x
             })
@@ -408,7 +408,7 @@ pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
             let data = super::stats::percentile(&x, pv);
             Ok(Value {
                 samples: 1,
-                data,
+                data: data.into(),
                 ..x
             })
         }

@@ -102,7 +102,7 @@ pub fn fill(ctx: &Ctx, frames: &[Keyframe], fill: Fill, span: Span) -> R<Value> 
     };
     Ok(Value {
         series: true,
-        data,
+        data: data.into(),
         ..proto
     })
 }

@@ -139,7 +139,7 @@ pub fn interval(
         hint: lo.hint.or(hi.hint),
         series,
         samples: n,
-        data,
+        data: data.into(),
     })
 }
 
@@ -279,7 +279,7 @@ pub fn distribution(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Val
     Ok(Value {
         series: false,
         samples: n,
-        data,
+        data: data.into(),
         kind: if proto.kind == Kind::Percent {
             Kind::Percent
         } else {

@@ -105,7 +105,7 @@ mod tests {
     fn percentiles_interpolate() {
         let v = Value {
             samples: 5,
-            data: vec![5.0, 1.0, 4.0, 2.0, 3.0],
+            data: vec![5.0, 1.0, 4.0, 2.0, 3.0].into(),
             ..Value::scalar(0.0, Dim::NONE)
         };
         assert_eq!(percentile(&v, 0.5), vec![3.0]);

@@ -2,6 +2,9 @@
 //! one number for a scalar, one per year for a series, and for an uncertain
 //! value one per sample (years × samples, year-major).
 
+use std::ops::Deref;
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::units::Dim;
@@ -9,6 +12,38 @@ use crate::units::format::{Hint, Kind};
 
 /// Buffers at least this long are processed in parallel.
 pub const PARALLEL_FROM: usize = 1 << 16;
+
+/// A shared, immutable buffer of numbers: cloning a value (reading a name)
+/// never copies its millions of samples.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Buf(Arc<Vec<f64>>);
+
+impl Deref for Buf {
+    type Target = Vec<f64>;
+    fn deref(&self) -> &Vec<f64> {
+        &self.0
+    }
+}
+
+impl FromIterator<f64> for Buf {
+    fn from_iter<I: IntoIterator<Item = f64>>(iter: I) -> Buf {
+        Buf(Arc::new(iter.into_iter().collect()))
+    }
+}
+
+impl<'a> IntoIterator for &'a Buf {
+    type Item = &'a f64;
+    type IntoIter = std::slice::Iter<'a, f64>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl From<Vec<f64>> for Buf {
+    fn from(v: Vec<f64>) -> Buf {
+        Buf(Arc::new(v))
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Value {
@@ -20,7 +55,7 @@ pub struct Value {
     /// Monte Carlo samples per year: 1 for a certain value.
     pub samples: usize,
     /// `years × samples` numbers; sample `s` of year `y` is at `y * samples + s`.
-    pub data: Vec<f64>,
+    pub data: Buf,
 }
 
 impl Value {
@@ -31,7 +66,7 @@ impl Value {
             hint: Hint::default(),
             series: false,
             samples: 1,
-            data: vec![v],
+            data: vec![v].into(),
         }
     }
 
@@ -42,7 +77,7 @@ impl Value {
             hint: Hint::default(),
             series: true,
             samples: 1,
-            data,
+            data: data.into(),
         }
     }
 
@@ -85,7 +120,7 @@ impl Value {
     /// The value as one number per year (certain values only).
     pub fn to_series(&self, years: usize) -> Vec<f64> {
         if self.series {
-            self.data.clone()
+            self.data.to_vec()
         } else {
             vec![self.data[0]; years]
         }
@@ -107,7 +142,7 @@ impl Value {
 
     pub fn into_series(mut self, years: usize) -> Value {
         if !self.series {
-            self.data = self.lanes(years, self.samples);
+            self.data = self.lanes(years, self.samples).into();
             self.series = true;
         }
         self
@@ -199,7 +234,7 @@ mod tests {
         Value {
             series,
             samples,
-            data,
+            data: data.into(),
             ..Value::scalar(0.0, Dim::NONE)
         }
     }

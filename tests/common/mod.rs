@@ -36,7 +36,9 @@ pub fn eval_in(src: &str, scenario: Option<&str>, expr: &str) -> Result<Vec<f64>
     let Some(scn::check::Sym::Node(id)) = model.lookup("probe__") else {
         return Err("no probe".into());
     };
-    w.value(id).map(|v| v.data).map_err(|e| format!("{e}"))
+    w.value(id)
+        .map(|v| v.data.to_vec())
+        .map_err(|e| format!("{e}"))
 }
 
 pub fn eval(src: &str, expr: &str) -> Vec<f64> {
