@@ -169,6 +169,10 @@ pub fn print_errors(errors: Vec<ScnError>, sources: &SourceMap) {
 
 /// Runs the command line and returns the exit status.
 pub fn main_with(cli: Cli) -> i32 {
+    crate::eval::SHOW_PROGRESS.store(
+        std::io::stderr().is_terminal(),
+        std::sync::atomic::Ordering::Relaxed,
+    );
     match cli.command {
         Command::Run {
             file,

@@ -13,6 +13,7 @@ pub mod value;
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use allocate::AllocResult;
 pub use error::EvalError;
@@ -40,6 +41,25 @@ impl World {
     }
 }
 
+/// Whether long Monte Carlo runs draw a progress bar on standard error. The
+/// command line turns it on when standard error is a terminal.
+pub static SHOW_PROGRESS: AtomicBool = AtomicBool::new(false);
+
+/// A progress bar over `n` nodes, for runs big enough to be worth one.
+fn progress(m: &Model, n: usize, what: &str) -> Option<indicatif::ProgressBar> {
+    let big = m.samples.saturating_mul(m.years().max(1)) >= 2_000_000;
+    if !SHOW_PROGRESS.load(Ordering::Relaxed) || !big || n == 0 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(n as u64);
+    let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} values")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(format!("{what}: {} samples", m.samples));
+    Some(bar)
+}
+
 /// Evaluates the base model (the file as written).
 pub fn evaluate(m: &Model) -> (World, Vec<EvalError>) {
     let mut w = World {
@@ -48,8 +68,15 @@ pub fn evaluate(m: &Model) -> (World, Vec<EvalError>) {
         ..World::default()
     };
     let mut errors = Vec::new();
+    let bar = progress(m, m.order.len(), "base");
     for &id in &m.order {
         eval_node(m, &mut w, id, &mut errors);
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
     (w, errors)
 }
@@ -88,7 +115,11 @@ pub fn evaluate_with(
         alloc: base.alloc.clone(),
     };
     let mut errors = Vec::new();
+    let bar = progress(m, dirty.iter().filter(|&&d| d).count(), name);
     for &id in &order {
+        if let (true, Some(b)) = (dirty[id], &bar) {
+            b.inc(1);
+        }
         if dirty[id] {
             w.values[id] = None;
             if m.nodes[id].kind == NodeKind::Allocation {
@@ -96,6 +127,9 @@ pub fn evaluate_with(
             }
             eval_node(m, &mut w, id, &mut errors);
         }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
     Ok((w, errors))
 }
