@@ -5,10 +5,12 @@
 //! model (names, graph, cycles), [`eval::evaluate`] computes every series,
 //! [`run::Runner`] executes the statements and [`report`] renders them.
 
+pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod repl;
 pub mod report;
 pub mod run;
