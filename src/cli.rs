@@ -49,6 +49,49 @@ pub enum Command {
     },
     /// An interactive session over a file.
     Repl { file: Option<PathBuf> },
+    /// Draw expressions of a file as an SVG chart.
+    Plot {
+        file: PathBuf,
+        /// The expressions to draw, all of one unit: `spend`, `'share(stargate)'`.
+        #[arg(required = true)]
+        exprs: Vec<String>,
+        /// Where to write the SVG (`-` for standard output).
+        #[arg(short, long, default_value = "chart.svg")]
+        output: String,
+        /// Stack the series as areas (who carries the demand).
+        #[arg(long)]
+        stack: bool,
+        /// The chart's title (default: the expressions).
+        #[arg(long, default_value = "")]
+        title: String,
+        #[arg(long)]
+        scenario: Option<String>,
+        #[arg(long = "set", value_name = "NAME=EXPR")]
+        sets: Vec<String>,
+        #[arg(long, default_value_t = 960)]
+        width: u32,
+        #[arg(long, default_value_t = 540)]
+        height: u32,
+    },
+    /// Write every named series of a file as CSV or JSON, a row per year.
+    Export {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Where to write it (`-` for standard output).
+        #[arg(short, long, default_value = "-")]
+        output: String,
+        #[arg(long)]
+        scenario: Option<String>,
+        #[arg(long = "set", value_name = "NAME=EXPR")]
+        sets: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -167,6 +210,57 @@ pub fn print_errors(errors: Vec<ScnError>, sources: &SourceMap) {
     }
 }
 
+fn reports(es: Vec<ScnError>) -> Vec<miette::Report> {
+    es.into_iter().map(miette::Report::new).collect()
+}
+
+/// A failure outside the language (drawing, writing a file), as a report.
+fn other(e: impl miette::Diagnostic + Send + Sync + 'static) -> miette::Report {
+    miette::Report::new(e)
+}
+
+/// Loads a file, evaluates the chosen scenario and hands it to `f`;
+/// reports errors and returns the exit status.
+fn with_world(
+    file: &PathBuf,
+    opts: RunOptions,
+    f: impl FnOnce(
+        &crate::check::Model,
+        &crate::eval::World,
+        &mut SourceMap,
+    ) -> Result<(), Vec<miette::Report>>,
+) -> i32 {
+    let mut sources = SourceMap::new();
+    let (text, base) = match read_source(&mut sources, file) {
+        Ok(t) => t,
+        Err(msg) => {
+            eprint!(
+                "{}",
+                if msg.ends_with('\n') {
+                    msg
+                } else {
+                    format!("error: {msg}\n")
+                }
+            );
+            return 2;
+        }
+    };
+    let result = crate::prepare(&mut sources, &text, base, &opts)
+        .map_err(|es| es.into_iter().map(miette::Report::new).collect::<Vec<_>>())
+        .and_then(|(model, world)| f(&model, &world, &mut sources));
+    match result {
+        Ok(()) => 0,
+        Err(reports) => {
+            let style = diagnostic_style();
+            for r in reports {
+                let r = r.with_source_code(sources.clone());
+                eprint!("{}", report::render_report(&r, style));
+            }
+            2
+        }
+    }
+}
+
 /// Runs the command line and returns the exit status.
 pub fn main_with(cli: Cli) -> i32 {
     crate::eval::SHOW_PROGRESS.store(
@@ -241,5 +335,52 @@ pub fn main_with(cli: Cli) -> i32 {
             code
         }
         Command::Repl { file } => crate::repl::run(file),
+        Command::Plot {
+            file,
+            exprs,
+            output,
+            stack,
+            title,
+            scenario,
+            sets,
+            width,
+            height,
+        } => with_world(
+            &file,
+            RunOptions {
+                scenario,
+                sets,
+                ..RunOptions::default()
+            },
+            |model, world, sources| {
+                let values = crate::eval_args(model, world, sources, &exprs).map_err(reports)?;
+                let chart =
+                    crate::run::plot_chart(model, &values, stack, &title).map_err(reports)?;
+                let svg =
+                    crate::chart::svg::render(&chart, width, height).map_err(|e| vec![other(e)])?;
+                crate::export::write_output(&output, svg.as_bytes()).map_err(|e| vec![other(e)])
+            },
+        ),
+        Command::Export {
+            file,
+            format,
+            output,
+            scenario,
+            sets,
+        } => with_world(
+            &file,
+            RunOptions {
+                scenario,
+                sets,
+                ..RunOptions::default()
+            },
+            |model, world, _| {
+                let format = match format {
+                    ExportFormat::Csv => crate::export::Format::Csv,
+                    ExportFormat::Json => crate::export::Format::Json,
+                };
+                crate::export::write(model, world, format, &output).map_err(|e| vec![other(e)])
+            },
+        ),
     }
 }

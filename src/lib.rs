@@ -300,3 +300,82 @@ pub fn unmet_warnings(m: &Model, w: &World) -> Vec<UnmetWarning> {
 pub fn check_text(sources: &mut SourceMap, text: &str, base_offset: usize) -> Vec<ScnError> {
     run_text(sources, text, base_offset, &RunOptions::default()).errors
 }
+
+/// Compiles and evaluates a file, returning the world of the chosen
+/// scenario: what `scn plot` and `scn export` work on. Any error stops it.
+pub fn prepare(
+    sources: &mut SourceMap,
+    text: &str,
+    base_offset: usize,
+    opts: &RunOptions,
+) -> Result<(Model, World), Vec<ScnError>> {
+    let (model, errors) = compile(text, base_offset);
+    let Some(mut model) = model.filter(|_| errors.is_empty()) else {
+        return Err(errors);
+    };
+    if let Some(n) = opts.samples {
+        model.samples = n.max(1);
+    }
+    if let Some(seed) = opts.seed {
+        model.seed = seed;
+    }
+    let (base, errors) = eval::evaluate(&model);
+    if !errors.is_empty() {
+        return Err(errs(errors));
+    }
+    let world = select_world(&model, &base, sources, opts)?.unwrap_or(base);
+    Ok((model, world))
+}
+
+/// Expressions given on the command line, each its own source (so an error
+/// points into the argument), evaluated in `world`.
+pub fn eval_args(
+    model: &Model,
+    world: &World,
+    sources: &mut SourceMap,
+    texts: &[String],
+) -> Result<Vec<(String, eval::Value, Span)>, Vec<ScnError>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for t in texts {
+        let b = sources.add("<expr>", t.as_str());
+        let program = match syntax::parse(t, b, Mode::Repl) {
+            Ok(p) => p,
+            Err(es) => {
+                errors.extend(errs(es));
+                continue;
+            }
+        };
+        let [
+            syntax::ast::Item {
+                kind: syntax::ast::ItemKind::Expr(e),
+                ..
+            },
+        ] = program.items.as_slice()
+        else {
+            errors.push(ScnError::Syntax(SyntaxError::Unexpected {
+                expected: "one expression".into(),
+                found: "something else".into(),
+                span: Span::new(b, b + t.len()),
+                help: Some("give each expression as its own argument: `scn plot FILE spend 'share(stargate)'`".into()),
+            }));
+            continue;
+        };
+        let mut check_errors = Vec::new();
+        check::resolve(model, e, &mut Vec::new(), &mut check_errors);
+        if !check_errors.is_empty() {
+            errors.extend(errs(check_errors));
+            continue;
+        }
+        match eval::Ctx::new(model, world).eval(e) {
+            Ok(v) => out.push((t.trim().to_string(), v, e.span)),
+            Err(eval::EvalError::Skipped) => {}
+            Err(err) => errors.push(ScnError::Eval(err)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}

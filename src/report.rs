@@ -23,6 +23,22 @@ pub enum Style {
     Plain,
 }
 
+/// A report (its source already attached), drawn at a fixed width.
+pub fn render_report(report: &Report, style: Style) -> String {
+    let theme = match style {
+        Style::Colour => GraphicalTheme::unicode(),
+        Style::Plain => GraphicalTheme::unicode_nocolor(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut out = String::new();
+    if handler.render_report(&mut out, report.as_ref()).is_err() {
+        out = format!("{report}\n");
+    }
+    out
+}
+
 /// A diagnostic with its source attached, drawn at a fixed width.
 pub fn render_diagnostic(
     d: impl miette::Diagnostic + Send + Sync + 'static,
@@ -232,6 +248,10 @@ pub fn text(m: &Model, outputs: &[Output]) -> String {
                 out.push_str(&compare_text(m, scenarios, rows));
                 out.push('\n');
             }
+            Output::Plot(chart) => {
+                out.push_str(&crate::chart::terminal::render(chart, 80, 20));
+                out.push_str("\n\n");
+            }
         }
     }
     out
@@ -386,6 +406,20 @@ pub fn json(
     let items: Vec<Json> = outputs
         .iter()
         .map(|o| match o {
+            Output::Plot(chart) => json!({
+                "kind": "plot",
+                "title": chart.title,
+                "stacked": chart.stacked,
+                "years": chart.years,
+                "series": chart.series.iter().map(|s| {
+                    let mut o = json!({ "label": s.label, "values": s.values });
+                    if let Some((p5, p95)) = &s.band {
+                        o["p5"] = json!(p5);
+                        o["p95"] = json!(p95);
+                    }
+                    o
+                }).collect::<Vec<_>>(),
+            }),
             Output::Show(cols) => json!({ "kind": "show", "values": json_columns(m, cols) }),
             Output::Value(c) => json!({ "kind": "value", "values": json_columns(m, std::slice::from_ref(c)) }),
             Output::Table { title, columns } => json!({ "kind": "table", "title": title, "values": json_columns(m, columns) }),
@@ -491,7 +525,7 @@ pub fn csv(m: &Model, scenario: &str, outputs: &[Output]) -> String {
                     .iter()
                     .for_each(|c| put(scenario, &format!("{name}.{}", c.label), &c.value))
             }
-            Output::Assert(_) => {}
+            Output::Assert(_) | Output::Plot(_) => {}
             Output::Compare { scenarios, rows } => {
                 for r in rows {
                     for (s, v) in scenarios.iter().zip(&r.values) {

@@ -60,6 +60,8 @@ pub enum Output {
     },
     /// A bare expression in the REPL.
     Value(Column),
+    /// `plot`: a chart of the values, drawn by the report.
+    Plot(crate::chart::Chart),
 }
 
 /// Runs statements against one world, building scenario worlds on demand.
@@ -125,11 +127,9 @@ impl<'a> Runner<'a> {
                 .map(|a| vec![Output::Assert(a)])
                 .map_err(one),
             ItemKind::Compare { scenarios, exprs } => self.compare(scenarios, exprs),
-            ItemKind::Plot { exprs, .. } => Err(vec![ScnError::Eval(EvalError::NotSupported {
-                what: "`plot`".into(),
-                help: "charts are not built yet; use `show` for a table".into(),
-                span: exprs.first().map_or(item.span, |e| e.span),
-            })]),
+            ItemKind::Plot { exprs, stack } => {
+                self.plot(exprs, *stack).map(|c| vec![Output::Plot(c)])
+            }
             ItemKind::Samples(e) | ItemKind::Seed(e) => {
                 let v = self.ctx().eval(e).map_err(one)?;
                 if v.series || !v.dim.is_none() || v.data[0] < 0.0 || v.data[0].fract() != 0.0 {
@@ -283,6 +283,23 @@ impl<'a> Runner<'a> {
             out.insert(0, Output::Show(columns));
         }
         Ok(out)
+    }
+
+    /// `plot a, b` / `plot stack P1.load, P2.load`: one chart of values of
+    /// one dimension.
+    fn plot(&self, exprs: &[Expr], stack: bool) -> Result<crate::chart::Chart, Vec<ScnError>> {
+        let mut values = Vec::new();
+        let mut errors = Vec::new();
+        for e in exprs {
+            match self.ctx().eval(e) {
+                Ok(v) => values.push((self.label(e), v, e.span)),
+                Err(err) => errors.extend(one(err)),
+            }
+        }
+        if !errors.is_empty() || values.is_empty() {
+            return Err(errors);
+        }
+        plot_chart(self.m, &values, stack, "")
     }
 
     /// Resolves the unit after `in` to a factor and a dimension.
@@ -627,4 +644,37 @@ pub fn scenario_ident(name: &str, span: Span) -> Ident {
         name: name.to_string(),
         span,
     }
+}
+
+/// A chart of labelled values; a chart error points at the expressions.
+pub fn plot_chart(
+    m: &Model,
+    values: &[(String, Value, Span)],
+    stack: bool,
+    title: &str,
+) -> Result<crate::chart::Chart, Vec<ScnError>> {
+    use crate::chart::{Chart, ChartError};
+    let refs: Vec<(String, &Value)> = values.iter().map(|(l, v, _)| (l.clone(), v)).collect();
+    Chart::from_values(m, title, &refs, stack).map_err(|e| {
+        let first = values[0].2;
+        vec![ScnError::Eval(match e {
+            ChartError::NoTimeline => EvalError::NoTimeline { span: first },
+            ChartError::MixedUnits {
+                first_unit,
+                label,
+                unit,
+                ..
+            } => EvalError::PlotUnits {
+                left: first_unit,
+                right: unit,
+                lspan: first,
+                rspan: values.iter().find(|v| v.0 == label).map_or(first, |v| v.2),
+            },
+            ChartError::Draw(msg) => EvalError::NotSupported {
+                what: format!("drawing this chart ({msg})"),
+                help: "report this as a bug".into(),
+                span: first,
+            },
+        })]
+    })
 }

@@ -74,7 +74,10 @@ pub enum CheckError {
     },
 
     #[error("scenarios extend each other in a cycle: {names}")]
-    #[diagnostic(code(scn::scenario_cycle), help("a scenario cannot extend itself, even through others: remove one `extends`"))]
+    #[diagnostic(
+        code(scn::scenario_cycle),
+        help("a scenario cannot extend itself, even through others: remove one `extends`")
+    )]
     ScenarioCycle {
         names: String,
         #[label(collection)]

@@ -262,6 +262,20 @@ pub enum EvalError {
         help: String,
     },
 
+    #[error("cannot plot {left} and {right} on one axis")]
+    #[diagnostic(
+        code(scn::plot_mixed_units),
+        help("plot values of one unit together, and the others in a second `plot`")
+    )]
+    PlotUnits {
+        left: String,
+        right: String,
+        #[label("{left}")]
+        lspan: Span,
+        #[label("{right}")]
+        rspan: Span,
+    },
+
     #[error("the assert's tolerance is {found}, but it compares {expected}")]
     #[diagnostic(
         code(scn::unit_mismatch),
