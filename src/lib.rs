@@ -5,6 +5,8 @@
 //! model (names, graph, cycles), [`eval::evaluate`] computes every series,
 //! [`run::Runner`] executes the statements and [`report`] renders them.
 
+#![allow(clippy::result_large_err)] // errors carry their messages and spans; they are built rarely, so their size costs nothing
+
 pub mod chart;
 pub mod check;
 pub mod cli;

@@ -255,16 +255,16 @@ impl<'a> Runner<'a> {
             }
             match self.ctx().eval(e) {
                 Ok(v) => {
-                    if let Some(u) = &explicit {
-                        if v.dim != u.dim || v.is_bool() {
-                            errors.push(ScnError::Eval(EvalError::Convert {
-                                from: self.ctx().label(&v),
-                                to: u.text.clone(),
-                                span: unit.map_or(e.span, |u| u.span),
-                                value_span: e.span,
-                            }));
-                            continue;
-                        }
+                    if let Some(u) = &explicit
+                        && (v.dim != u.dim || v.is_bool())
+                    {
+                        errors.push(ScnError::Eval(EvalError::Convert {
+                            from: self.ctx().label(&v),
+                            to: u.text.clone(),
+                            span: unit.map_or(e.span, |u| u.span),
+                            value_span: e.span,
+                        }));
+                        continue;
                     }
                     columns.push(Column {
                         label: self.label(e),
@@ -339,7 +339,7 @@ impl<'a> Runner<'a> {
                 },
             };
             factor *= uf.powi(f.power);
-            dim = ud.powi(f.power).and_then(|p| dim.mul(p)).unwrap_or(dim);
+            dim = ud.powi(f.power).and_then(|p| dim.times(p)).unwrap_or(dim);
         }
         let text = self
             .sources
@@ -614,20 +614,20 @@ pub fn scenario_world(
     let mut errs: Vec<ScnError> = Vec::new();
     // An override keeps the dimension of what it replaces.
     for (id, e) in &w.overrides {
-        if let (Some(Some(old)), Some(Some(new))) = (base.values.get(*id), w.values.get(*id)) {
-            if old.dim != new.dim || old.is_bool() != new.is_bool() {
-                let label = |v: &Value| unit_label(v.dim, v.kind, Hint::default(), &m.base_names);
-                errs.push(ScnError::Eval(EvalError::OverrideDims {
-                    name: m.nodes[*id].name.clone(),
-                    found: label(new),
-                    expected: label(old),
-                    span: e.span,
-                    original: m.nodes[*id]
-                        .expr
-                        .as_ref()
-                        .map_or(m.nodes[*id].span, |x| x.span),
-                }));
-            }
+        if let (Some(Some(old)), Some(Some(new))) = (base.values.get(*id), w.values.get(*id))
+            && (old.dim != new.dim || old.is_bool() != new.is_bool())
+        {
+            let label = |v: &Value| unit_label(v.dim, v.kind, Hint::default(), &m.base_names);
+            errs.push(ScnError::Eval(EvalError::OverrideDims {
+                name: m.nodes[*id].name.clone(),
+                found: label(new),
+                expected: label(old),
+                span: e.span,
+                original: m.nodes[*id]
+                    .expr
+                    .as_ref()
+                    .map_or(m.nodes[*id].span, |x| x.span),
+            }));
         }
     }
     // A dimension changed by an override explains any error downstream of

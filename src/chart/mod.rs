@@ -530,7 +530,7 @@ mod tests {
     #[test]
     fn per_hour_prices() {
         let names = BaseNames::default();
-        let d = Dim::base(MONEY).div(Dim::base(TIME)).unwrap();
+        let d = Dim::base(MONEY).per(Dim::base(TIME)).unwrap();
         let unit = AxisUnit {
             dim: d,
             kind: Kind::Number,

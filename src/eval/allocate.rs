@@ -171,7 +171,7 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
         // unit the price is per.
         let dim = match (&cap, &price) {
             (Some(c), _) => c.1,
-            (None, Some(pr)) => Dim::base(MONEY).div(pr.1).unwrap_or(Dim::NONE),
+            (None, Some(pr)) => Dim::base(MONEY).per(pr.1).unwrap_or(Dim::NONE),
             _ => Dim::NONE,
         };
         r.provider_dim.push(dim);
@@ -224,7 +224,7 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
             }
             if let Some(pe) = ctx.w.expr(m, p.price) {
                 let pd = ctx.w.value(p.price)?.dim;
-                if Dim::base(MONEY).div(dd) != Some(pd) {
+                if Dim::base(MONEY).per(dd) != Some(pd) {
                     return Err(EvalError::PriceDims {
                         provider: p.name.clone(),
                         found: crate::units::unit_label(
@@ -328,8 +328,8 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
                     }
                 }
                 PolicyKind::Share => {
-                    for k in 0..n {
-                        if let Some(s) = &shares[k] {
+                    for (k, share) in shares.iter().enumerate() {
+                        if let Some(s) = share {
                             left -= take(k, s[i] * want, &mut remaining);
                         }
                     }
@@ -347,6 +347,8 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
         }
         for (k, e) in a.entries.iter().enumerate() {
             let p = e.provider;
+            // Several buffers advance together: an index reads best.
+            #[allow(clippy::needless_range_loop)]
             for i in 0..lanes {
                 let cost = loads[k][i] * r.price[p][i];
                 r.load[p][i] += loads[k][i];
@@ -429,7 +431,7 @@ pub fn provider_field(ctx: &Ctx, p: usize, field: &str, span: Span) -> R<Value> 
             Some(_) => ctx.w.value(prov.price),
             None => {
                 let a = alloc(ctx)?;
-                let dim = money().div(a.provider_dim[p]).unwrap_or(money());
+                let dim = money().per(a.provider_dim[p]).unwrap_or(money());
                 Ok(lanes_value(
                     a,
                     vec![0.0; ctx.years() * a.samples.max(1)],

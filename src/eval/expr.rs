@@ -428,7 +428,7 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn from_lanes(&self, l: Lanes, dim: Dim, kind: Kind, hint: Hint) -> Value {
+    fn shaped(&self, l: Lanes, dim: Dim, kind: Kind, hint: Hint) -> Value {
         Value {
             dim,
             kind,
@@ -465,7 +465,7 @@ impl<'a> Ctx<'a> {
                 } else {
                     zip(&l, &r, |a, b| f64::from(a != 0.0 || b != 0.0))
                 };
-                Ok(self.from_lanes(out, Dim::NONE, Kind::Bool, Hint::default()))
+                Ok(self.shaped(out, Dim::NONE, Kind::Bool, Hint::default()))
             }
             BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne => {
                 let equality = matches!(op, BinOp::Eq | BinOp::Ne);
@@ -473,14 +473,15 @@ impl<'a> Ctx<'a> {
                     return Err(mismatch("compare"));
                 }
                 let tol = self.tol;
-                if let Some((_, d, tspan)) = tol.abs {
-                    if equality && d != l.dim {
-                        return Err(EvalError::Tolerance {
-                            found: unit_label(d, Kind::Number, Hint::default(), &self.m.base_names),
-                            expected: self.label(&l),
-                            span: tspan,
-                        });
-                    }
+                if let Some((_, d, tspan)) = tol.abs
+                    && equality
+                    && d != l.dim
+                {
+                    return Err(EvalError::Tolerance {
+                        found: unit_label(d, Kind::Number, Hint::default(), &self.m.base_names),
+                        expected: self.label(&l),
+                        span: tspan,
+                    });
                 }
                 // `never` (NaN) equals `never`, and nothing else.
                 let close = move |a: f64, b: f64| match tol.abs {
@@ -496,7 +497,7 @@ impl<'a> Ctx<'a> {
                     BinOp::Eq => zip(&l, &r, move |a, b| f64::from(close(a, b))),
                     _ => zip(&l, &r, move |a, b| f64::from(!close(a, b))),
                 };
-                Ok(self.from_lanes(out, Dim::NONE, Kind::Bool, Hint::default()))
+                Ok(self.shaped(out, Dim::NONE, Kind::Bool, Hint::default()))
             }
             BinOp::Add | BinOp::Sub => {
                 self.number(&l, lspan)?;
@@ -515,16 +516,16 @@ impl<'a> Ctx<'a> {
                 } else {
                     zip(&l, &r, |a, b| a - b)
                 };
-                let v = self.from_lanes(out, l.dim, kind, l.hint.or(r.hint));
+                let v = self.shaped(out, l.dim, kind, l.hint.or(r.hint));
                 self.finite_arith(v, span)
             }
             BinOp::Mul | BinOp::Div => {
                 self.number(&l, lspan)?;
                 self.number(&r, rspan)?;
                 let dim = if op == BinOp::Mul {
-                    l.dim.mul(r.dim)
+                    l.dim.times(r.dim)
                 } else {
-                    l.dim.div(r.dim)
+                    l.dim.per(r.dim)
                 };
                 let Some(dim) = dim else {
                     return Err(EvalError::NotSupported {
@@ -533,18 +534,17 @@ impl<'a> Ctx<'a> {
                         span,
                     });
                 };
-                if op == BinOp::Div {
-                    if let Some(i) = r
+                if op == BinOp::Div
+                    && let Some(i) = r
                         .data
                         .iter()
                         .enumerate()
                         .position(|(i, x)| *x == 0.0 && self.live(r.series, r.samples, i))
-                    {
-                        return Err(EvalError::DivisionByZero {
-                            year: self.year_at(r.series, r.samples, i),
-                            span: rspan,
-                        });
-                    }
+                {
+                    return Err(EvalError::DivisionByZero {
+                        year: self.year_at(r.series, r.samples, i),
+                        span: rspan,
+                    });
                 }
                 let percent = dim.is_none()
                     && (l.kind == Kind::Percent || (op == BinOp::Mul && r.kind == Kind::Percent));
@@ -554,7 +554,7 @@ impl<'a> Ctx<'a> {
                 } else {
                     zip(&l, &r, |a, b| a / b)
                 };
-                let v = self.from_lanes(out, dim, kind, l.hint.or(r.hint));
+                let v = self.shaped(out, dim, kind, l.hint.or(r.hint));
                 self.finite_arith(v, span)
             }
             BinOp::Pow => {
@@ -605,7 +605,7 @@ impl<'a> Ctx<'a> {
                     Kind::Number
                 };
                 let out = zip(&l, &r, f64::powf);
-                let v = self.from_lanes(out, dim, kind, l.hint);
+                let v = self.shaped(out, dim, kind, l.hint);
                 self.finite_arith(v, span)
             }
             BinOp::To => unreachable!("handled by the caller"),

@@ -226,32 +226,6 @@ pub fn map_buf(data: &[f64], f: impl Fn(f64) -> f64 + Sync + Send) -> Vec<f64> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn v(series: bool, samples: usize, data: Vec<f64>) -> Value {
-        Value {
-            series,
-            samples,
-            data: data.into(),
-            ..Value::scalar(0.0, Dim::NONE)
-        }
-    }
-
-    #[test]
-    fn broadcasts_scalars_series_and_samples() {
-        let s = v(true, 1, vec![1.0, 2.0]);
-        let u = v(false, 3, vec![10.0, 20.0, 30.0]);
-        let r = zip(&s, &u, |a, b| a + b);
-        assert!(r.series);
-        assert_eq!(r.samples, 3);
-        assert_eq!(r.data, vec![11.0, 21.0, 31.0, 12.0, 22.0, 32.0]);
-        let r = zip(&u, &Value::scalar(1.0, Dim::NONE), |a, b| a - b);
-        assert_eq!(r.data, vec![9.0, 19.0, 29.0]);
-    }
-}
-
 /// `c ? a : b` lane by lane, broadcasting all three.
 pub fn select(c: &Value, a: &Value, b: &Value) -> Lanes {
     let series = c.series || a.series || b.series;
@@ -277,5 +251,31 @@ pub fn select(c: &Value, a: &Value, b: &Value) -> Lanes {
         series,
         samples,
         data,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(series: bool, samples: usize, data: Vec<f64>) -> Value {
+        Value {
+            series,
+            samples,
+            data: data.into(),
+            ..Value::scalar(0.0, Dim::NONE)
+        }
+    }
+
+    #[test]
+    fn broadcasts_scalars_series_and_samples() {
+        let s = v(true, 1, vec![1.0, 2.0]);
+        let u = v(false, 3, vec![10.0, 20.0, 30.0]);
+        let r = zip(&s, &u, |a, b| a + b);
+        assert!(r.series);
+        assert_eq!(r.samples, 3);
+        assert_eq!(r.data, vec![11.0, 21.0, 31.0, 12.0, 22.0, 32.0]);
+        let r = zip(&u, &Value::scalar(1.0, Dim::NONE), |a, b| a - b);
+        assert_eq!(r.data, vec![9.0, 19.0, 29.0]);
     }
 }

@@ -152,10 +152,10 @@ pub fn rule_name(rule: Rule) -> Option<&'static str> {
 pub fn expected_list(rules: &[Rule]) -> String {
     let mut names: Vec<&str> = Vec::new();
     for r in rules {
-        if let Some(n) = rule_name(*r) {
-            if !names.contains(&n) {
-                names.push(n);
-            }
+        if let Some(n) = rule_name(*r)
+            && !names.contains(&n)
+        {
+            names.push(n);
         }
     }
     names.sort_by_key(|n| {

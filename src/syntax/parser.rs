@@ -318,7 +318,7 @@ impl Lower<'_> {
                 let mut rest: Vec<Pair<Rule>> = Vec::new();
                 let name = self.ident(next());
                 let mut title = None;
-                while let Some(p) = it.next() {
+                for p in it.by_ref() {
                     match p.as_rule() {
                         Rule::string => title = Some(self.string(p)),
                         _ => rest.push(p),
@@ -709,15 +709,15 @@ impl Lower<'_> {
                     Rule::or => BinOp::Or,
                     r => unreachable!("not an infix operator: {r:?}"),
                 };
-                if is_comparison(op) && !lhs_paren {
-                    if let ExprKind::Binary { op: inner, .. } = &lhs.kind {
-                        if is_comparison(*inner) {
-                            return Err(SyntaxError::ChainedComparison {
-                                span: lhs.span.join(rhs.span),
-                                help: "write `a < b and b < c`".into(),
-                            });
-                        }
-                    }
+                if is_comparison(op)
+                    && !lhs_paren
+                    && let ExprKind::Binary { op: inner, .. } = &lhs.kind
+                    && is_comparison(*inner)
+                {
+                    return Err(SyntaxError::ChainedComparison {
+                        span: lhs.span.join(rhs.span),
+                        help: "write `a < b and b < c`".into(),
+                    });
                 }
                 let span = lhs.span.join(rhs.span);
                 Ok((

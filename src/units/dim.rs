@@ -28,7 +28,7 @@ impl Dim {
         self == Dim::NONE
     }
 
-    pub fn mul(self, o: Dim) -> Option<Dim> {
+    pub fn times(self, o: Dim) -> Option<Dim> {
         let mut d = self;
         for (a, b) in d.0.iter_mut().zip(o.0) {
             *a = a.checked_add(b)?;
@@ -36,8 +36,8 @@ impl Dim {
         Some(d)
     }
 
-    pub fn div(self, o: Dim) -> Option<Dim> {
-        self.mul(o.powi(-1)?)
+    pub fn per(self, o: Dim) -> Option<Dim> {
+        self.times(o.powi(-1)?)
     }
 
     pub fn powi(self, n: i32) -> Option<Dim> {

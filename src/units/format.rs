@@ -329,7 +329,7 @@ mod tests {
 
     #[test]
     fn composite_units_use_hints() {
-        let per_gw = Dim::base(MONEY).div(Dim::base(POWER)).unwrap();
+        let per_gw = Dim::base(MONEY).per(Dim::base(POWER)).unwrap();
         assert_eq!(show(5.0, per_gw), "$5.00B/GW");
         let names = BaseNames(vec![
             "USD".into(),
@@ -340,9 +340,9 @@ mod tests {
             "gpu".into(),
         ]);
         let d = Dim::base(MONEY)
-            .div(Dim::base(5))
+            .per(Dim::base(5))
             .unwrap()
-            .div(Dim::base(TIME))
+            .per(Dim::base(TIME))
             .unwrap();
         let hint = Hint::from_unit("h");
         assert_eq!(
