@@ -23,7 +23,7 @@ pub enum ScnError {
 
 /// Demand that no provider could take: reported, but not an error.
 #[derive(Clone, Debug, Error, Diagnostic, PartialEq)]
-#[error("demand `{demand}` is not fully served: {amounts}")]
+#[error("{}demand `{demand}` is not fully served: {amounts}", scenario.as_ref().map(|s| format!("in scenario `{s}`, ")).unwrap_or_default())]
 #[diagnostic(
     code(scn::unmet_demand),
     severity(Warning),
@@ -35,4 +35,6 @@ pub struct UnmetWarning {
     #[label("unmet in {years}")]
     pub span: Span,
     pub years: String,
+    /// The scenario it happens in, when not the one being run.
+    pub scenario: Option<String>,
 }

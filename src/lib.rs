@@ -195,9 +195,10 @@ pub fn run_text(
         };
     }
     let world = selected.as_ref().unwrap_or(&base);
+    let worlds_for_warnings = &worlds;
     let mut outputs = Vec::new();
     {
-        let mut runner = Runner::new(&model, sources, &base, world).with_worlds(worlds);
+        let mut runner = Runner::new(&model, sources, &base, world).with_worlds(worlds.clone());
         for (k, st) in model.statements.clone().iter().enumerate() {
             if model.broken_statements.get(k).copied().unwrap_or(false) {
                 continue;
@@ -210,11 +211,36 @@ pub fn run_text(
     }
     dedup(&mut errors);
     // Shortfalls are worth a warning only when the file is otherwise sound.
-    let warnings = if errors.is_empty() {
-        unmet_warnings(&model, world)
-    } else {
-        Vec::new()
-    };
+    // Shortfalls are worth a warning only when the file is otherwise sound:
+    // for the scenario being run, and for every other scenario a `compare`
+    // shows.
+    let mut warnings = Vec::new();
+    if errors.is_empty() {
+        warnings = unmet_warnings(&model, world);
+        let mut compared: Vec<&str> = Vec::new();
+        for st in &model.statements {
+            if let syntax::ast::ItemKind::Compare { scenarios, .. } = &st.kind {
+                for s in scenarios {
+                    if s.name != world.scenario && !compared.contains(&s.name.as_str()) {
+                        compared.push(&s.name);
+                    }
+                }
+            }
+        }
+        for name in compared {
+            let w = if name == "base" {
+                Some(&base)
+            } else {
+                worlds_for_warnings.get(name)
+            };
+            if let Some(w) = w {
+                warnings.extend(unmet_warnings(&model, w).into_iter().map(|mut x| {
+                    x.scenario = Some(name.to_string());
+                    x
+                }));
+            }
+        }
+    }
     RunResult {
         scenario: world.scenario.clone(),
         model,
@@ -292,6 +318,7 @@ pub fn unmet_warnings(m: &Model, w: &World) -> Vec<UnmetWarning> {
             amounts: format!("{prefix}{}", amounts.join(", ")),
             span: alloc.span,
             years: years.join(", "),
+            scenario: None,
         });
     }
     out

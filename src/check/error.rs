@@ -196,6 +196,19 @@ pub enum CheckError {
         help: Option<String>,
     },
 
+    #[error("`{what}` must be a whole number from 1 to {max}")]
+    #[diagnostic(
+        code(scn::bad_setting),
+        help("write it as a plain number: `{what} {example}`")
+    )]
+    BadSetting {
+        what: &'static str,
+        max: &'static str,
+        example: &'static str,
+        #[label("not a whole number in range")]
+        span: Span,
+    },
+
     #[error("{what} is not supported yet")]
     #[diagnostic(code(scn::not_supported), help("{help}"))]
     NotSupported {

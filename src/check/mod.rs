@@ -662,13 +662,14 @@ impl Builder {
                         self.m.seed = value as u64;
                     }
                 }
-                _ => self.errors.push(CheckError::NotSupported {
-                    what: format!("this `{what}` value"),
-                    help: format!(
-                        "`{what}` takes a whole number from 1{}, written as a number: `{what} {}`",
-                        if what == "samples" { " to 100M" } else { "" },
-                        if what == "samples" { "10000" } else { "42" }
-                    ),
+                _ => self.errors.push(CheckError::BadSetting {
+                    what,
+                    max: if what == "samples" {
+                        "100,000,000"
+                    } else {
+                        "9,000,000,000,000,000"
+                    },
+                    example: if what == "samples" { "10000" } else { "42" },
                     span: e.span,
                 }),
             }

@@ -197,6 +197,14 @@ fn syntax_error(e: pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxE
         "" => ("end of input".to_string(), 0),
         t => (format!("`{t}`"), t.len()),
     };
+    // At the very end there is nothing to underline: point at the last
+    // character instead, so the label is drawn.
+    let (pos, len) = if len == 0 && pos > 0 {
+        let prev = text[..pos].chars().next_back().map_or(1, char::len_utf8);
+        (pos - prev, prev)
+    } else {
+        (pos, len)
+    };
     let expected = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
         pest::error::ErrorVariant::CustomError { message } => message.clone(),
