@@ -3,6 +3,11 @@
 
 use clap::Parser;
 
+/// A fast allocator that reuses freed memory: Monte Carlo runs allocate and
+/// free many large buffers, which the system allocator maps afresh each time.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = match scn::cli::Cli::try_parse() {
         Ok(c) => c,

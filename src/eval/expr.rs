@@ -119,6 +119,16 @@ impl<'a> Ctx<'a> {
         if v.kind == Kind::Year {
             return Ok(v);
         }
+        // The common case, every number finite, is one (parallel) pass.
+        let all_finite = if v.data.len() >= super::value::PARALLEL_FROM {
+            use rayon::prelude::*;
+            v.data.par_iter().all(|x| x.is_finite())
+        } else {
+            v.data.iter().all(|x| x.is_finite())
+        };
+        if all_finite {
+            return Ok(v);
+        }
         if let Some(i) = v
             .data
             .iter()
@@ -604,7 +614,10 @@ impl<'a> Ctx<'a> {
                 } else {
                     Kind::Number
                 };
-                let out = zip(&l, &r, f64::powf);
+                // Whole-number certain exponents (`(1 + g) ^ (year - 2024)`)
+                // take the much cheaper `powi`.
+                let whole = !r.is_uncertain() && r.data.iter().all(|&k| k.fract() == 0.0 && k.abs() <= 1e6);
+                let out = if whole { zip(&l, &r, |a, b| a.powi(b as i32)) } else { zip(&l, &r, f64::powf) };
                 let v = self.shaped(out, dim, kind, l.hint);
                 self.finite_arith(v, span)
             }

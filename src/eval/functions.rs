@@ -122,15 +122,25 @@ pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
                     ));
                 }
             };
-            let data = per_sample(&x, years, 1, |col, out| {
-                let vals = col[lo..hi].iter().copied();
-                out[0] = match name {
-                    "sum" => vals.sum(),
-                    "avg" => vals.sum::<f64>() / (hi - lo) as f64,
-                    "peak" => vals.fold(f64::NEG_INFINITY, f64::max),
-                    _ => vals.fold(f64::INFINITY, f64::min),
-                };
-            });
+            // Year by year into one accumulator per sample: whole rows at a time.
+            let (init, op): (f64, fn(f64, f64) -> f64) = match name {
+                "sum" | "avg" => (0.0, |a, b| a + b),
+                "peak" => (f64::NEG_INFINITY, f64::max),
+                _ => (f64::INFINITY, f64::min),
+            };
+            let mut acc = vec![init; x.samples];
+            for y in lo..hi {
+                let row = x.year(y);
+                if row.len() == 1 {
+                    acc.iter_mut().for_each(|a| *a = op(*a, row[0]));
+                } else {
+                    acc.iter_mut().zip(row).for_each(|(a, &v)| *a = op(*a, v));
+                }
+            }
+            if name == "avg" {
+                acc.iter_mut().for_each(|a| *a /= (hi - lo) as f64);
+            }
+            let data = acc;
             let kind = if x.kind == Kind::Year {
                 Kind::Number
             } else {

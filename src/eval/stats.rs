@@ -82,11 +82,24 @@ pub fn prob(v: &Value) -> Vec<f64> {
     })
 }
 
-/// Mean and the 5th/50th/95th percentiles of each year.
+/// Mean and the 5th/50th/95th percentiles of each year. The median is
+/// selected first; the 5th and 95th percentiles are then selected in the
+/// halves below and above it, so the three cost about two passes.
 pub fn summary(v: &Value) -> Summary {
     let quantiles = per_row(v, |r| {
         let mut row = r.to_vec();
-        [0.05, 0.5, 0.95].map(|p| percentile_of(&mut row, p))
+        let n = row.len();
+        if n < 4 {
+            return [0.05, 0.5, 0.95].map(|p| percentile_of(&mut row, p));
+        }
+        let p50 = percentile_of(&mut row, 0.5);
+        // After selecting the median's lower order statistic, everything
+        // before it is ≤ and everything after it is ≥.
+        let mid = (0.5 * (n - 1) as f64).floor() as usize;
+        let (low, high) = row.split_at_mut(mid + 1);
+        let p5 = percentile_in(low, 0.05, n);
+        let p95 = percentile_in_upper(high, 0.95, n, mid + 1);
+        [p5, p50, p95]
     });
     Summary {
         mean: mean(v),
@@ -94,6 +107,35 @@ pub fn summary(v: &Value) -> Summary {
         p50: quantiles.iter().map(|q| q[1]).collect(),
         p95: quantiles.iter().map(|q| q[2]).collect(),
     }
+}
+
+/// Percentile `p` of `n` numbers whose lowest ones are `low` (unordered),
+/// when the order statistics it needs lie in `low`.
+fn percentile_in(low: &mut [f64], p: f64, n: usize) -> f64 {
+    let h = p * (n - 1) as f64;
+    let i = h.floor() as usize;
+    let (_, a, rest) = low.select_nth_unstable_by(i, f64::total_cmp);
+    let a = *a;
+    let frac = h - i as f64;
+    if frac == 0.0 {
+        return a;
+    }
+    let b = rest.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    a + (b - a) * frac
+}
+
+/// Like [`percentile_in`] for the highest numbers, which start at rank `offset`.
+fn percentile_in_upper(high: &mut [f64], p: f64, n: usize, offset: usize) -> f64 {
+    let h = p * (n - 1) as f64;
+    let i = h.floor() as usize - offset;
+    let (_, a, rest) = high.select_nth_unstable_by(i, f64::total_cmp);
+    let a = *a;
+    let frac = h - h.floor();
+    if frac == 0.0 {
+        return a;
+    }
+    let b = rest.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    a + (b - a) * frac
 }
 
 #[cfg(test)]
@@ -114,5 +156,22 @@ mod tests {
         assert_eq!(percentile(&v, 0.125), vec![1.5]);
         assert_eq!(mean(&v), vec![3.0]);
         assert!((sd(&v)[0] - 2.5f64.sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn summary_agrees_with_single_percentiles() {
+        let data: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1001) as f64).collect();
+        let v = Value { samples: 1001, data: data.into(), ..Value::scalar(0.0, Dim::NONE) };
+        let s = summary(&v);
+        assert_eq!(s.p5, percentile(&v, 0.05));
+        assert_eq!(s.p50, percentile(&v, 0.5));
+        assert_eq!(s.p95, percentile(&v, 0.95));
+        assert_eq!(s.p5, vec![50.0]);
+        let even: Vec<f64> = (0..1000).rev().map(f64::from).collect();
+        let v = Value { samples: 1000, data: even.into(), ..Value::scalar(0.0, Dim::NONE) };
+        let s = summary(&v);
+        assert_eq!(s.p5, percentile(&v, 0.05));
+        assert_eq!(s.p95, percentile(&v, 0.95));
+        assert_eq!(s.p50, vec![499.5]);
     }
 }

@@ -198,15 +198,32 @@ pub fn zip(a: &Value, b: &Value, f: impl Fn(f64, f64) -> f64 + Sync + Send) -> L
         let x = a.data[0];
         map_buf(&b.data, |y| f(x, y))
     } else {
+        // Mixed shapes (a series of certain values times an uncertain
+        // scalar, …): row by row, each row in parallel pieces when large.
         let rows = if series { a.rows().max(b.rows()) } else { 1 };
-        let mut out = Vec::with_capacity(rows * samples);
-        for y in 0..rows {
+        let mut out = vec![0.0; rows * samples];
+        let fill = |y: usize, at: usize, piece: &mut [f64]| {
             let (ra, rb) = (a.year(y), b.year(y));
-            for s in 0..samples {
-                let x = if ra.len() == 1 { ra[0] } else { ra[s] };
-                let z = if rb.len() == 1 { rb[0] } else { rb[s] };
-                out.push(f(x, z));
+            let n = piece.len();
+            fn part(r: &[f64], at: usize, n: usize) -> Option<&[f64]> {
+                if r.len() == 1 { None } else { Some(&r[at..at + n]) }
             }
+            match (part(ra, at, n), part(rb, at, n)) {
+                (None, None) => piece.fill(f(ra[0], rb[0])),
+                (None, Some(zs)) => piece.iter_mut().zip(zs).for_each(|(o, &z)| *o = f(ra[0], z)),
+                (Some(xs), None) => piece.iter_mut().zip(xs).for_each(|(o, &x)| *o = f(x, rb[0])),
+                (Some(xs), Some(zs)) => {
+                    piece.iter_mut().zip(xs.iter().zip(zs)).for_each(|(o, (&x, &z))| *o = f(x, z))
+                }
+            }
+        };
+        if out.len() >= PARALLEL_FROM {
+            const PIECE: usize = 1 << 14;
+            out.par_chunks_mut(samples).enumerate().for_each(|(y, row)| {
+                row.par_chunks_mut(PIECE).enumerate().for_each(|(k, piece)| fill(y, k * PIECE, piece));
+            });
+        } else {
+            out.chunks_mut(samples).enumerate().for_each(|(y, row)| fill(y, 0, row));
         }
         out
     };
