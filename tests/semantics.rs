@@ -158,6 +158,14 @@ fn cost_follows_prices_as_they_cross() {
 }
 
 #[test]
+fn cost_ties_keep_list_order_even_after_a_year_that_reordered() {
+    // 2024: b is cheaper; 2025: a tie, which list order settles in a's favour.
+    let src = "timeline 2024..2025\ndemand d = 1 GW\nprovider a { price = $2B/GW }\nprovider b { price = { 2024: $1B/GW, 2025: $2B/GW } }\nallocate d by cost [a, b]";
+    close(&eval(src, "a.load"), &[0.0, 1e9]);
+    close(&eval(src, "b.load"), &[1e9, 0.0]);
+}
+
+#[test]
 fn cost_ties_keep_list_order() {
     let src = "timeline 2024..2024\ndemand d = 1 GW\nprovider x { price = $1B/GW }\nprovider y { price = $1B/GW }\nallocate d by cost [y, x]";
     close(&eval(src, "y.load"), &[1e9]);

@@ -512,11 +512,13 @@ impl Builder {
                 ),
             };
             let mut entries: Vec<AllocEntry> = Vec::new();
+            // Where each provider first appears in this list (no quadratic scan).
+            let mut listed: HashMap<usize, usize> = HashMap::new();
             for (id, share, rest) in raw {
                 let Some(p) = self.find_provider(&id) else {
                     continue;
                 };
-                if let Some(prev) = entries.iter().find(|e| e.provider == p) {
+                if let Some(prev) = listed.get(&p).map(|&k| &entries[k]) {
                     self.errors.push(CheckError::ProviderTwice {
                         name: id.name.clone(),
                         span: id.span,
@@ -524,6 +526,7 @@ impl Builder {
                     });
                     continue;
                 }
+                listed.insert(p, entries.len());
                 entries.push(AllocEntry {
                     provider: p,
                     span: id.span,

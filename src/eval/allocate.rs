@@ -294,6 +294,7 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
         let n = a.entries.len();
         let mut loads = vec![vec![0.0; lanes]; n];
         let mut order: Vec<usize> = (0..n).collect();
+        let mut keyed: Vec<(f64, usize)> = Vec::with_capacity(n);
         for i in 0..lanes {
             let want = r.demand[d][i];
             let mut left = want;
@@ -313,12 +314,13 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
             match a.policy {
                 PolicyKind::Priority | PolicyKind::Cost => {
                     if a.policy == PolicyKind::Cost {
-                        // Merit order: a stable sort keeps list order on ties.
-                        order.sort_by(|&x, &y| {
-                            let px = r.price[a.entries[x].provider][i];
-                            let py = r.price[a.entries[y].provider][i];
-                            px.total_cmp(&py)
-                        });
+                        // Merit order: cheapest first, ties in list order —
+                        // sorting (price, position) pairs, fresh every lane.
+                        keyed.clear();
+                        keyed.extend(a.entries.iter().enumerate().map(|(k, e)| (r.price[e.provider][i], k)));
+                        keyed.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                        order.clear();
+                        order.extend(keyed.iter().map(|x| x.1));
                     }
                     for &k in &order {
                         if left <= 0.0 {
