@@ -55,6 +55,78 @@ pub enum Mode {
 /// Reports the first syntax error, or every independent lowering error.
 pub fn parse(text: &str, base: usize, mode: Mode) -> Result<Program, Vec<SyntaxError>> {
     check_depth(text, base).map_err(|e| vec![e])?;
+    // Top-level statements are independent, so a large file is cut at
+    // statement boundaries and its pieces parsed on every core.
+    let pieces = statement_pieces(text, mode);
+    if pieces.len() < 2 {
+        return parse_piece(text, base, mode);
+    }
+    use rayon::prelude::*;
+    let results: Vec<_> = pieces
+        .par_iter()
+        .map(|&(a, b)| parse_piece(&text[a..b], base + a, mode))
+        .collect();
+    let mut items = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(p) => items.extend(p.items),
+            Err(es) => errors.extend(es),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Program { items })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Files smaller than this are parsed in one piece.
+const PARALLEL_PARSE_FROM: usize = 1 << 16;
+
+/// Byte ranges of `text` that each hold whole statements: cuts fall after a
+/// newline outside any bracket, string or comment, near equal sizes.
+fn statement_pieces(text: &str, mode: Mode) -> Vec<(usize, usize)> {
+    let n = rayon::current_num_threads();
+    if mode != Mode::File || text.len() < PARALLEL_PARSE_FROM || n < 2 {
+        return vec![(0, text.len())];
+    }
+    let bytes = text.as_bytes();
+    let target = text.len() / n;
+    let mut cuts = vec![0];
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' if depth == 0 && i + 1 - cuts[cuts.len() - 1] >= target && cuts.len() < n => {
+                cuts.push(i + 1)
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    cuts.push(text.len());
+    cuts.windows(2)
+        .map(|w| (w[0], w[1]))
+        .filter(|(a, b)| a < b)
+        .collect()
+}
+
+/// Parses one piece of text that holds whole statements.
+fn parse_piece(text: &str, base: usize, mode: Mode) -> Result<Program, Vec<SyntaxError>> {
     let rule = match mode {
         Mode::File => Rule::program,
         Mode::Repl => Rule::repl_input,
@@ -63,7 +135,9 @@ pub fn parse(text: &str, base: usize, mode: Mode) -> Result<Program, Vec<SyntaxE
     let lower = Lower { base, text };
     let mut items = Vec::new();
     let mut errors = Vec::new();
-    for pair in pairs.flatten().filter(|p| is_item(p.as_rule())) {
+    // Items are the children of the top rule (statements are silent).
+    let top = pairs.flat_map(|p| p.into_inner());
+    for pair in top.filter(|p| is_item(p.as_rule())) {
         match lower.item(pair) {
             Ok(item) => match item
                 .kind
