@@ -952,3 +952,36 @@ pub fn parse_override(text: &str, base: usize) -> Result<Override, Vec<SyntaxErr
     };
     lower.override_(pair).map_err(|e| vec![e])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file big enough to be cut into pieces, with brackets, comments and
+    /// strings spanning the places a naive cut would fall.
+    fn big_file() -> String {
+        let mut s = String::from("timeline 2024..2030\n");
+        for i in 0..3000 {
+            s.push_str(&format!(
+                "# note {i} (with a bracket\nlet x{i} = {{ 2024: {i} GW,\n  2030: {} GW }} growth\nprovider p{i} \"P {i} (east\" {{\n  capacity = (x{i} *\n 2)\n}}\n",
+                i + 1
+            ));
+        }
+        s
+    }
+
+    #[test]
+    fn pieces_cut_only_between_statements() {
+        let text = big_file();
+        let pieces = statement_pieces(&text, Mode::File);
+        assert!(pieces.len() >= 2 || rayon::current_num_threads() < 2);
+        assert_eq!(pieces.first().map(|p| p.0), Some(0));
+        assert_eq!(pieces.last().map(|p| p.1), Some(text.len()));
+        let whole = parse_piece(&text, 7, Mode::File).expect("parses");
+        let split = parse(&text, 7, Mode::File).expect("parses");
+        assert_eq!(
+            whole, split,
+            "parsing in pieces gives the same program, spans included"
+        );
+    }
+}
