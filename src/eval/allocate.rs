@@ -317,7 +317,12 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
                         // Merit order: cheapest first, ties in list order —
                         // sorting (price, position) pairs, fresh every lane.
                         keyed.clear();
-                        keyed.extend(a.entries.iter().enumerate().map(|(k, e)| (r.price[e.provider][i], k)));
+                        keyed.extend(
+                            a.entries
+                                .iter()
+                                .enumerate()
+                                .map(|(k, e)| (r.price[e.provider][i], k)),
+                        );
                         keyed.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
                         order.clear();
                         order.extend(keyed.iter().map(|x| x.1));

@@ -616,8 +616,13 @@ impl<'a> Ctx<'a> {
                 };
                 // Whole-number certain exponents (`(1 + g) ^ (year - 2024)`)
                 // take the much cheaper `powi`.
-                let whole = !r.is_uncertain() && r.data.iter().all(|&k| k.fract() == 0.0 && k.abs() <= 1e6);
-                let out = if whole { zip(&l, &r, |a, b| a.powi(b as i32)) } else { zip(&l, &r, f64::powf) };
+                let whole =
+                    !r.is_uncertain() && r.data.iter().all(|&k| k.fract() == 0.0 && k.abs() <= 1e6);
+                let out = if whole {
+                    zip(&l, &r, |a, b| a.powi(b as i32))
+                } else {
+                    zip(&l, &r, f64::powf)
+                };
                 let v = self.shaped(out, dim, kind, l.hint);
                 self.finite_arith(v, span)
             }

@@ -161,14 +161,22 @@ mod tests {
     #[test]
     fn summary_agrees_with_single_percentiles() {
         let data: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1001) as f64).collect();
-        let v = Value { samples: 1001, data: data.into(), ..Value::scalar(0.0, Dim::NONE) };
+        let v = Value {
+            samples: 1001,
+            data: data.into(),
+            ..Value::scalar(0.0, Dim::NONE)
+        };
         let s = summary(&v);
         assert_eq!(s.p5, percentile(&v, 0.05));
         assert_eq!(s.p50, percentile(&v, 0.5));
         assert_eq!(s.p95, percentile(&v, 0.95));
         assert_eq!(s.p5, vec![50.0]);
         let even: Vec<f64> = (0..1000).rev().map(f64::from).collect();
-        let v = Value { samples: 1000, data: even.into(), ..Value::scalar(0.0, Dim::NONE) };
+        let v = Value {
+            samples: 1000,
+            data: even.into(),
+            ..Value::scalar(0.0, Dim::NONE)
+        };
         let s = summary(&v);
         assert_eq!(s.p5, percentile(&v, 0.05));
         assert_eq!(s.p95, percentile(&v, 0.95));

@@ -206,24 +206,41 @@ pub fn zip(a: &Value, b: &Value, f: impl Fn(f64, f64) -> f64 + Sync + Send) -> L
             let (ra, rb) = (a.year(y), b.year(y));
             let n = piece.len();
             fn part(r: &[f64], at: usize, n: usize) -> Option<&[f64]> {
-                if r.len() == 1 { None } else { Some(&r[at..at + n]) }
+                if r.len() == 1 {
+                    None
+                } else {
+                    Some(&r[at..at + n])
+                }
             }
             match (part(ra, at, n), part(rb, at, n)) {
                 (None, None) => piece.fill(f(ra[0], rb[0])),
-                (None, Some(zs)) => piece.iter_mut().zip(zs).for_each(|(o, &z)| *o = f(ra[0], z)),
-                (Some(xs), None) => piece.iter_mut().zip(xs).for_each(|(o, &x)| *o = f(x, rb[0])),
-                (Some(xs), Some(zs)) => {
-                    piece.iter_mut().zip(xs.iter().zip(zs)).for_each(|(o, (&x, &z))| *o = f(x, z))
-                }
+                (None, Some(zs)) => piece
+                    .iter_mut()
+                    .zip(zs)
+                    .for_each(|(o, &z)| *o = f(ra[0], z)),
+                (Some(xs), None) => piece
+                    .iter_mut()
+                    .zip(xs)
+                    .for_each(|(o, &x)| *o = f(x, rb[0])),
+                (Some(xs), Some(zs)) => piece
+                    .iter_mut()
+                    .zip(xs.iter().zip(zs))
+                    .for_each(|(o, (&x, &z))| *o = f(x, z)),
             }
         };
         if out.len() >= PARALLEL_FROM {
             const PIECE: usize = 1 << 14;
-            out.par_chunks_mut(samples).enumerate().for_each(|(y, row)| {
-                row.par_chunks_mut(PIECE).enumerate().for_each(|(k, piece)| fill(y, k * PIECE, piece));
-            });
+            out.par_chunks_mut(samples)
+                .enumerate()
+                .for_each(|(y, row)| {
+                    row.par_chunks_mut(PIECE)
+                        .enumerate()
+                        .for_each(|(k, piece)| fill(y, k * PIECE, piece));
+                });
         } else {
-            out.chunks_mut(samples).enumerate().for_each(|(y, row)| fill(y, 0, row));
+            out.chunks_mut(samples)
+                .enumerate()
+                .for_each(|(y, row)| fill(y, 0, row));
         }
         out
     };
