@@ -299,9 +299,12 @@ struct Lower<'t> {
 type R<T> = Result<T, SyntaxError>;
 
 impl Lower<'_> {
+    /// The pair's span without the whitespace and comment pest lets a rule
+    /// swallow after its last token (before an optional part that is absent).
     fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
-        Span::new(self.base + s.start(), self.base + s.end())
+        let len = significant_len(p.as_str());
+        Span::new(self.base + s.start(), self.base + s.start() + len)
     }
 
     fn ident(&self, p: Pair<Rule>) -> Ident {
@@ -930,6 +933,27 @@ impl Lower<'_> {
     }
 }
 
+/// The length of `text` without trailing blanks and a trailing comment.
+fn significant_len(text: &str) -> usize {
+    let mut end = text.trim_end_matches([' ', '\t', '\r']).len();
+    loop {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let mut in_string = false;
+        let comment = text[line_start..end].char_indices().find_map(|(i, c)| match c {
+            '"' => {
+                in_string = !in_string;
+                None
+            }
+            '#' if !in_string => Some(line_start + i),
+            _ => None,
+        });
+        match comment {
+            Some(at) => end = text[..at].trim_end_matches([' ', '\t', '\r']).len(),
+            None => return end,
+        }
+    }
+}
+
 fn is_comparison(op: BinOp) -> bool {
     matches!(
         op,
@@ -968,6 +992,15 @@ mod tests {
             ));
         }
         s
+    }
+
+    #[test]
+    fn spans_leave_out_trailing_comments() {
+        assert_eq!(significant_len("x > 1 # c"), 5);
+        assert_eq!(significant_len("% # c"), 1);
+        assert_eq!(significant_len("\"a # b\" # c"), 7);
+        assert_eq!(significant_len("f(x,\n  y) # c"), 9);
+        assert_eq!(significant_len("x  "), 1);
     }
 
     #[test]
