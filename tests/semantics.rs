@@ -220,7 +220,11 @@ provider p { capacity = 2 GW
 allocate d by priority [p]
 scenario fast { growth = 20% }
 scenario faster extends fast { base_spend = $200 }
-scenario capped { p.capacity = 0.5 GW }";
+scenario capped { p.capacity = 0.5 GW }
+provider q { price = $2/GW }
+demand e = 3 GW
+allocate e by priority [q]
+scenario limited \"q gets a capacity it never had\" { q.capacity = 1 GW }";
 
 #[test]
 fn scenarios_override_and_extend() {
@@ -240,6 +244,54 @@ fn scenarios_override_and_extend() {
         &eval_in(SCEN, Some("capped"), "d.unmet").unwrap(),
         &[0.5e9; 3],
     );
+    // An override may set a property the file left out: q was unlimited.
+    close(&eval_in(SCEN, None, "e.unmet").unwrap(), &[0.0; 3]);
+    close(
+        &eval_in(SCEN, Some("limited"), "e.unmet").unwrap(),
+        &[2e9; 3],
+    );
+    close(
+        &eval_in(SCEN, Some("limited"), "q.utilization").unwrap(),
+        &[1.0; 3],
+    );
+    // Values that no override reaches are shared with the base, not recomputed.
+    close(
+        &eval_in(SCEN, Some("limited"), "spend").unwrap(),
+        &[100.0, 110.0, 121.0],
+    );
     let e = eval_in(SCEN, Some("fats"), "1").unwrap_err();
     assert!(e.contains("did you mean `fast`?"), "{e}");
+}
+
+#[test]
+fn a_scenario_shares_what_its_overrides_do_not_reach() {
+    let src =
+        "timeline 2024..2026\nlet a = 1 GW\nlet b = a * 2\nlet c = 5 GW\nscenario s { a = 2 GW }";
+    let mut sources = scn::source::SourceMap::new();
+    let base = sources.add("t.scn", src);
+    let (model, errors) = scn::compile(src, base);
+    assert!(errors.is_empty());
+    let model = model.expect("a model");
+    let (world, _) = scn::eval::evaluate(&model);
+    let opts = scn::RunOptions {
+        scenario: Some("s".into()),
+        ..Default::default()
+    };
+    let s = scn::select_world(&model, &world, &mut sources, &opts)
+        .expect("ok")
+        .expect("a world");
+    let node = |n: &str| match model.lookup(n) {
+        Some(scn::check::Sym::Node(id)) => id,
+        _ => panic!("no {n}"),
+    };
+    let same = |n: &str| {
+        let (x, y) = (
+            world.values[node(n)].as_ref().expect("v"),
+            s.values[node(n)].as_ref().expect("v"),
+        );
+        std::sync::Arc::ptr_eq(x, y)
+    };
+    assert!(same("c"), "c does not depend on a: shared, not recomputed");
+    assert!(!same("a") && !same("b"), "a and b are recomputed");
+    assert_eq!(s.values[node("b")].as_ref().expect("b").data[0], 4e9);
 }
