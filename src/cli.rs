@@ -181,6 +181,15 @@ pub fn run_bytes(
     }
 }
 
+/// A file that could not be read: a plain line, or the rendered diagnostic.
+fn print_read_error(msg: &str) {
+    if msg.ends_with('\n') {
+        eprint!("{msg}");
+    } else {
+        eprintln!("error: {msg}");
+    }
+}
+
 /// Reads a file (or standard input for `-`) into the source map.
 pub fn read_source(sources: &mut SourceMap, path: &PathBuf) -> Result<(String, usize), String> {
     let name = path.display().to_string();
@@ -234,14 +243,7 @@ fn with_world(
     let (text, base) = match read_source(&mut sources, file) {
         Ok(t) => t,
         Err(msg) => {
-            eprint!(
-                "{}",
-                if msg.ends_with('\n') {
-                    msg
-                } else {
-                    format!("error: {msg}\n")
-                }
-            );
+            print_read_error(&msg);
             return 2;
         }
     };
@@ -312,14 +314,7 @@ pub fn main_with(cli: Cli) -> i32 {
                 let (text, base) = match read_source(&mut sources, &f) {
                     Ok(t) => t,
                     Err(msg) => {
-                        eprint!(
-                            "{}",
-                            if msg.ends_with('\n') {
-                                msg
-                            } else {
-                                format!("error: {msg}\n")
-                            }
-                        );
+                        print_read_error(&msg);
                         code = 2;
                         continue;
                     }

@@ -45,19 +45,7 @@ pub fn render_diagnostic(
     sources: &SourceMap,
     style: Style,
 ) -> String {
-    let report = Report::new(d).with_source_code(sources.clone());
-    let theme = match style {
-        Style::Colour => GraphicalTheme::unicode(),
-        Style::Plain => GraphicalTheme::unicode_nocolor(),
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
-    let mut out = String::new();
-    if handler.render_report(&mut out, report.as_ref()).is_err() {
-        out = format!("{report}\n");
-    }
-    out
+    render_report(&Report::new(d).with_source_code(sources.clone()), style)
 }
 
 /// One value of a column, in the unit that suits the column's largest value.
@@ -83,7 +71,13 @@ fn cell(m: &Model, c: &Column, i: usize) -> String {
 }
 
 /// Aligned columns: the first left-aligned, the rest right-aligned.
-fn table(rows: &[Vec<String>]) -> String {
+pub fn table(rows: &[Vec<String>]) -> String {
+    aligned(rows, 1)
+}
+
+/// Aligned columns, two spaces apart: columns before `right_from` are
+/// left-aligned (labels), the others right-aligned (numbers).
+pub fn aligned(rows: &[Vec<String>], right_from: usize) -> String {
     let n = rows.iter().map(|r| r.len()).max().unwrap_or(0);
     let widths: Vec<usize> = (0..n)
         .map(|k| {
@@ -98,13 +92,15 @@ fn table(rows: &[Vec<String>]) -> String {
     for r in rows {
         let mut line = String::new();
         for (k, s) in r.iter().enumerate() {
-            let pad = widths[k] - s.chars().count();
-            if k == 0 {
-                line.push_str(s);
-                line.push_str(&" ".repeat(pad));
-            } else {
+            let pad = " ".repeat(widths[k] - s.chars().count());
+            if k > 0 {
                 line.push_str("  ");
-                line.push_str(&" ".repeat(pad));
+            }
+            if k < right_from {
+                line.push_str(s);
+                line.push_str(&pad);
+            } else {
+                line.push_str(&pad);
                 line.push_str(s);
             }
         }

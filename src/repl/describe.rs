@@ -143,28 +143,7 @@ pub fn scenario_title(m: &Model, name: &str) -> String {
 
 /// Left-aligned columns, trailing spaces trimmed.
 fn columns(rows: &[Vec<String>]) -> String {
-    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..n)
-        .map(|k| {
-            rows.iter()
-                .filter_map(|r| r.get(k))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (k, cell) in r.iter().enumerate() {
-            line.push_str(cell);
-            let pad = widths[k].saturating_sub(cell.chars().count());
-            line.push_str(&" ".repeat(pad + 2));
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    crate::report::aligned(rows, usize::MAX)
 }
 
 /// `:list`: every name in declaration order, with kind, unit, shape and title.

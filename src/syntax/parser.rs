@@ -939,14 +939,16 @@ fn significant_len(text: &str) -> usize {
     loop {
         let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
         let mut in_string = false;
-        let comment = text[line_start..end].char_indices().find_map(|(i, c)| match c {
-            '"' => {
-                in_string = !in_string;
-                None
-            }
-            '#' if !in_string => Some(line_start + i),
-            _ => None,
-        });
+        let comment = text[line_start..end]
+            .char_indices()
+            .find_map(|(i, c)| match c {
+                '"' => {
+                    in_string = !in_string;
+                    None
+                }
+                '#' if !in_string => Some(line_start + i),
+                _ => None,
+            });
         match comment {
             Some(at) => end = text[..at].trim_end_matches([' ', '\t', '\r']).len(),
             None => return end,
