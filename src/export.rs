@@ -253,18 +253,7 @@ fn provider_columns(t: &mut Table, m: &Model, w: &World, ctx: &Ctx, p: usize) {
     let prov = &m.providers[p];
     let names = &m.base_names;
     let limited = w.expr(m, prov.capacity).is_some();
-    let derived: &[&str] = if limited {
-        &[
-            "capacity",
-            "load",
-            "utilization",
-            "headroom",
-            "price",
-            "spend",
-        ]
-    } else {
-        &["load", "price", "spend"]
-    };
+    let derived = crate::eval::allocate::provider_series(limited);
     for f in derived {
         let v = provider_field(ctx, p, f, Span::default()).ok().or_else(|| {
             // Without an allocation, the properties as written.

@@ -172,18 +172,7 @@ impl<'a> Runner<'a> {
                 let prov = &self.m.providers[p];
                 let mut columns = Vec::new();
                 let limited = self.current.expr(self.m, prov.capacity).is_some();
-                let names: &[&str] = if limited {
-                    &[
-                        "capacity",
-                        "load",
-                        "utilization",
-                        "headroom",
-                        "price",
-                        "spend",
-                    ]
-                } else {
-                    &["load", "price", "spend"]
-                };
+                let names = crate::eval::allocate::provider_series(limited);
                 for f in names {
                     columns.push(col(f, ctx.eval(&field(f)).map_err(one)?));
                 }

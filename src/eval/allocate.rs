@@ -195,6 +195,8 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
     r.demand_spend = vec![vec![0.0; lanes]; m.demands.len()];
     r.unmet = r.demand.clone();
     let mut remaining: Vec<Option<Vec<f64>>> = r.capacity.clone();
+    let label =
+        |dim: Dim, hint: Hint| crate::units::unit_label(dim, Kind::Number, hint, &m.base_names);
 
     for (ai, a) in m.allocations.iter().enumerate() {
         let d = a.demand;
@@ -205,19 +207,9 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
                 let span = ctx.w.expr(m, p.capacity).map_or(p.span, |x| x.span);
                 return Err(EvalError::CapacityDims {
                     provider: p.name.clone(),
-                    capacity: crate::units::unit_label(
-                        r.provider_dim[e.provider],
-                        Kind::Number,
-                        r.provider_hint[e.provider],
-                        &m.base_names,
-                    ),
+                    capacity: label(r.provider_dim[e.provider], r.provider_hint[e.provider]),
                     demand: m.demands[d].name.clone(),
-                    demand_unit: crate::units::unit_label(
-                        dd,
-                        Kind::Number,
-                        r.demand_hint[d],
-                        &m.base_names,
-                    ),
+                    demand_unit: label(dd, r.demand_hint[d]),
                     span,
                     use_span: e.span,
                 });
@@ -227,19 +219,9 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
                 if Dim::base(MONEY).per(dd) != Some(pd) {
                     return Err(EvalError::PriceDims {
                         provider: p.name.clone(),
-                        found: crate::units::unit_label(
-                            pd,
-                            Kind::Number,
-                            r.price_hint[e.provider],
-                            &m.base_names,
-                        ),
+                        found: label(pd, r.price_hint[e.provider]),
                         demand: m.demands[d].name.clone(),
-                        demand_unit: crate::units::unit_label(
-                            dd,
-                            Kind::Number,
-                            r.demand_hint[d],
-                            &m.base_names,
-                        ),
+                        demand_unit: label(dd, r.demand_hint[d]),
                         span: pe.span,
                         use_span: e.span,
                     });
@@ -367,6 +349,23 @@ pub fn compute(ctx: &Ctx) -> R<AllocResult> {
     }
     let _ = np;
     Ok(r)
+}
+
+/// The series `show P` and `scn export` give a provider, in order: capacity,
+/// utilization and headroom only when its capacity is limited.
+pub fn provider_series(limited: bool) -> &'static [&'static str] {
+    if limited {
+        &[
+            "capacity",
+            "load",
+            "utilization",
+            "headroom",
+            "price",
+            "spend",
+        ]
+    } else {
+        &["load", "price", "spend"]
+    }
 }
 
 /// A series read from the allocation: one number per year and sample.
