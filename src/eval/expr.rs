@@ -4,7 +4,7 @@
 
 use super::World;
 use super::error::EvalError;
-use super::value::{Lanes, Value, map_buf, zip};
+use super::value::{Lanes, Value, map_buf, zip, zip_owned};
 use crate::check::{Model, Sym};
 use crate::span::Span;
 use crate::syntax::ast::*;
@@ -521,12 +521,13 @@ impl<'a> Ctx<'a> {
                     (Kind::Percent, _) | (_, Kind::Percent) => Kind::Percent,
                     _ => Kind::Number,
                 };
+                let (dim, hint) = (l.dim, l.hint.or(r.hint));
                 let out = if op == BinOp::Add {
-                    zip(&l, &r, |a, b| a + b)
+                    zip_owned(l, r, |a, b| a + b)
                 } else {
-                    zip(&l, &r, |a, b| a - b)
+                    zip_owned(l, r, |a, b| a - b)
                 };
-                let v = self.shaped(out, l.dim, kind, l.hint.or(r.hint));
+                let v = self.shaped(out, dim, kind, hint);
                 self.finite_arith(v, span)
             }
             BinOp::Mul | BinOp::Div => {
@@ -559,12 +560,13 @@ impl<'a> Ctx<'a> {
                 let percent = dim.is_none()
                     && (l.kind == Kind::Percent || (op == BinOp::Mul && r.kind == Kind::Percent));
                 let kind = if percent { Kind::Percent } else { Kind::Number };
+                let hint = l.hint.or(r.hint);
                 let out = if op == BinOp::Mul {
-                    zip(&l, &r, |a, b| a * b)
+                    zip_owned(l, r, |a, b| a * b)
                 } else {
-                    zip(&l, &r, |a, b| a / b)
+                    zip_owned(l, r, |a, b| a / b)
                 };
-                let v = self.shaped(out, dim, kind, l.hint.or(r.hint));
+                let v = self.shaped(out, dim, kind, hint);
                 self.finite_arith(v, span)
             }
             BinOp::Pow => {

@@ -25,6 +25,14 @@ impl Deref for Buf {
     }
 }
 
+impl Buf {
+    /// The numbers, when no one else holds them: a temporary that an
+    /// operation may overwrite instead of allocating a new buffer.
+    pub fn unique(&mut self) -> Option<&mut Vec<f64>> {
+        Arc::get_mut(&mut self.0)
+    }
+}
+
 impl FromIterator<f64> for Buf {
     fn from_iter<I: IntoIterator<Item = f64>>(iter: I) -> Buf {
         Buf(Arc::new(iter.into_iter().collect()))
@@ -251,6 +259,55 @@ pub fn zip(a: &Value, b: &Value, f: impl Fn(f64, f64) -> f64 + Sync + Send) -> L
     }
 }
 
+/// Like [`zip`], but writes into an operand's buffer when that operand is a
+/// temporary of the result's shape and the other is the same shape or a
+/// single number — most arithmetic on large Monte Carlo values, which then
+/// needs no fresh memory.
+pub fn zip_owned(mut a: Value, mut b: Value, f: impl Fn(f64, f64) -> f64 + Sync + Send) -> Lanes {
+    let series = a.series || b.series;
+    let samples = a.samples.max(b.samples);
+    let fits = |v: &Value| v.series == series && v.samples == samples;
+    let (a_fits, b_fits) = (fits(&a), fits(&b));
+    let (a_len, b_len) = (a.data.len(), b.data.len());
+    if a_fits && (b_len == a_len || b_len == 1) {
+        let other = b.data.clone();
+        if let Some(buf) = a.data.unique() {
+            in_place(buf, &other, |x, y| f(x, y));
+            return Lanes {
+                series,
+                samples,
+                data: std::mem::take(buf),
+            };
+        }
+    }
+    if b_fits && (a_len == b_len || a_len == 1) {
+        let other = a.data.clone();
+        if let Some(buf) = b.data.unique() {
+            in_place(buf, &other, |y, x| f(x, y));
+            return Lanes {
+                series,
+                samples,
+                data: std::mem::take(buf),
+            };
+        }
+    }
+    zip(&a, &b, f)
+}
+
+/// `buf[i] = f(buf[i], other[i])`, `other` being as long or one number.
+fn in_place(buf: &mut [f64], other: &[f64], f: impl Fn(f64, f64) -> f64 + Sync + Send) {
+    let big = buf.len() >= PARALLEL_FROM;
+    match (other.len() == 1, big) {
+        (true, true) => buf.par_iter_mut().for_each(|x| *x = f(*x, other[0])),
+        (true, false) => buf.iter_mut().for_each(|x| *x = f(*x, other[0])),
+        (false, true) => buf
+            .par_iter_mut()
+            .zip(other.par_iter())
+            .for_each(|(x, &y)| *x = f(*x, y)),
+        (false, false) => buf.iter_mut().zip(other).for_each(|(x, &y)| *x = f(*x, y)),
+    }
+}
+
 /// `f` over a buffer, in parallel when it is large.
 pub fn map_buf(data: &[f64], f: impl Fn(f64) -> f64 + Sync + Send) -> Vec<f64> {
     if data.len() >= PARALLEL_FROM {
@@ -299,6 +356,36 @@ mod tests {
             data: data.into(),
             ..Value::scalar(0.0, Dim::NONE)
         }
+    }
+
+    #[test]
+    fn owned_operands_are_reused_and_give_the_same_numbers() {
+        let a = v(true, 2, vec![1.0, 2.0, 3.0, 4.0]);
+        let b = v(true, 2, vec![10.0, 20.0, 30.0, 40.0]);
+        let shared = b.clone(); // b's buffer is held twice: not overwritten
+        let r = zip_owned(a, b, |x, y| x - y);
+        assert_eq!(r.data, vec![-9.0, -18.0, -27.0, -36.0]);
+        assert_eq!(shared.data.to_vec(), vec![10.0, 20.0, 30.0, 40.0]);
+        let r = zip_owned(
+            Value::scalar(1.0, Dim::NONE),
+            v(true, 2, vec![1.0, 2.0, 3.0, 4.0]),
+            |x, y| x - y,
+        );
+        assert_eq!(
+            r.data,
+            vec![0.0, -1.0, -2.0, -3.0],
+            "order of operands kept"
+        );
+        let r = zip_owned(
+            v(true, 1, vec![1.0, 2.0]),
+            v(false, 2, vec![10.0, 20.0]),
+            |x, y| x + y,
+        );
+        assert_eq!(
+            r.data,
+            vec![11.0, 21.0, 12.0, 22.0],
+            "broadcasting falls back to zip"
+        );
     }
 
     #[test]
