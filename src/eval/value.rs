@@ -272,7 +272,7 @@ pub fn zip_owned(mut a: Value, mut b: Value, f: impl Fn(f64, f64) -> f64 + Sync 
     if a_fits && (b_len == a_len || b_len == 1) {
         let other = b.data.clone();
         if let Some(buf) = a.data.unique() {
-            in_place(buf, &other, |x, y| f(x, y));
+            in_place(buf, &other, &f);
             return Lanes {
                 series,
                 samples,
