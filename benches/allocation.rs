@@ -136,7 +136,7 @@ fn prepare(label: &str, text: &str) -> scn::check::Model {
     };
     let parsed = t.elapsed();
     let t = Instant::now();
-    let (model, errors) = scn::check::check(&program);
+    let (model, errors) = scn::check::check(program.clone());
     let checked = t.elapsed();
     assert!(
         errors.is_empty(),

@@ -59,7 +59,7 @@ pub fn compile(text: &str, base: usize) -> (Option<Model>, Vec<ScnError>) {
     match syntax::parse(text, base, Mode::File) {
         Err(es) => (None, errs(es)),
         Ok(program) => {
-            let (m, es) = check::check(&program);
+            let (m, es) = check::check(program);
             (Some(m), errs(es))
         }
     }

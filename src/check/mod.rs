@@ -231,7 +231,7 @@ fn did_you_mean<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Op
 /// Builds and checks the model of a program. All independent errors are
 /// returned together, with the model: the parts an error touches are marked
 /// broken and skipped, so evaluation can still report the others.
-pub fn check(program: &Program) -> (Model, Vec<CheckError>) {
+pub fn check(program: Program) -> (Model, Vec<CheckError>) {
     let mut b = Builder::default();
     b.declare(program);
     b.resolve_all();
@@ -273,70 +273,66 @@ impl Builder {
         true
     }
 
-    fn declare(&mut self, program: &Program) {
+    /// Takes the program apart: its expressions move into the model's
+    /// nodes and statements, none is copied.
+    fn declare(&mut self, program: Program) {
         self.m.alloc_node = self.add_node(
             NodeKind::Allocation,
             "allocation".into(),
             Span::default(),
             None,
         );
-        for item in &program.items {
-            match &item.kind {
+        for item in program.items {
+            let item_span = item.span;
+            match item.kind {
                 ItemKind::Timeline { start, end, span } => {
                     if let Some(first) = self.timeline_seen {
                         self.errors
-                            .push(CheckError::DuplicateTimeline { span: *span, first });
+                            .push(CheckError::DuplicateTimeline { span, first });
                         continue;
                     }
-                    self.timeline_seen = Some(*span);
+                    self.timeline_seen = Some(span);
                     if start > end {
-                        self.errors.push(CheckError::BackwardsTimeline {
-                            start: *start,
-                            end: *end,
-                            span: *span,
-                        });
+                        self.errors
+                            .push(CheckError::BackwardsTimeline { start, end, span });
                     } else if end - start >= 1000 {
                         self.errors.push(CheckError::LongTimeline {
                             years: end - start + 1,
-                            span: *span,
+                            span,
                         });
                     } else {
-                        self.m.timeline = Some((*start, *end));
-                        self.m.timeline_span = *span;
+                        self.m.timeline = Some((start, end));
+                        self.m.timeline_span = span;
                     }
                 }
                 ItemKind::Let { name, value } => {
-                    if self.claim(name) {
-                        let id = self.add_node(
-                            NodeKind::Let,
-                            name.name.clone(),
-                            name.span,
-                            Some(value.clone()),
-                        );
-                        self.m.names.insert(name.name.clone(), Sym::Node(id));
+                    if self.claim(&name) {
+                        let id =
+                            self.add_node(NodeKind::Let, name.name.clone(), name.span, Some(value));
+                        self.m.names.insert(name.name, Sym::Node(id));
                     }
                 }
                 ItemKind::Demand { name, title, value } => {
-                    if self.claim(name) {
+                    if self.claim(&name) {
                         let d = self.m.demands.len();
                         let id = self.add_node(
                             NodeKind::Demand(d),
                             name.name.clone(),
                             name.span,
-                            Some(value.clone()),
+                            Some(value),
                         );
                         self.m.demands.push(Demand {
                             name: name.name.clone(),
-                            title: title.clone(),
+                            title,
                             span: name.span,
                             node: id,
                             allocation: None,
                         });
-                        self.m.names.insert(name.name.clone(), Sym::Demand(d));
+                        self.m.names.insert(name.name, Sym::Demand(d));
                     }
                 }
                 ItemKind::Unit { name, value } => {
-                    if !self.claim(name) {
+                    if !self.claim(&name) {
                         continue;
                     }
                     let base = if value.is_none() {
@@ -354,27 +350,25 @@ impl Builder {
                     } else {
                         None
                     };
-                    let id = self.add_node(
-                        NodeKind::Unit { base },
-                        name.name.clone(),
-                        name.span,
-                        value.clone(),
-                    );
-                    self.m.names.insert(name.name.clone(), Sym::Node(id));
+                    let id =
+                        self.add_node(NodeKind::Unit { base }, name.name.clone(), name.span, value);
+                    self.m.names.insert(name.name, Sym::Node(id));
                 }
-                ItemKind::Provider { name, title, props } => self.provider(name, title, props),
+                ItemKind::Provider { name, title, props } => self.provider(&name, &title, &props),
                 ItemKind::Allocate { demand, policy } => {
-                    self.pending_allocs
-                        .push((demand.clone(), policy.clone(), item.span))
+                    self.pending_allocs.push((demand, policy, item_span))
                 }
-                ItemKind::Scenario(s) => self.pending_scenarios.push(s.clone()),
-                ItemKind::Show { .. }
+                ItemKind::Scenario(s) => self.pending_scenarios.push(s),
+                kind @ (ItemKind::Show { .. }
                 | ItemKind::Assert { .. }
                 | ItemKind::Compare { .. }
                 | ItemKind::Plot { .. }
                 | ItemKind::Samples(_)
                 | ItemKind::Seed(_)
-                | ItemKind::Expr(_) => self.m.statements.push(item.clone()),
+                | ItemKind::Expr(_)) => self.m.statements.push(Item {
+                    kind,
+                    span: item_span,
+                }),
             }
         }
     }

@@ -115,7 +115,7 @@ fn errs<E: Into<ScnError>>(v: Vec<E>) -> Vec<ScnError> {
 /// rejects it. `scenario` is selected when it still exists.
 pub(crate) fn build(items: Vec<Item>, scenario: &str) -> Result<State, Vec<ScnError>> {
     let program = Program { items };
-    let (model, errors) = check::check(&program);
+    let (model, errors) = check::check(program.clone());
     if !errors.is_empty() {
         return Err(errs(errors));
     }
