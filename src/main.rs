@@ -3,7 +3,8 @@
 
 use clap::Parser;
 
-/// A fast allocator that reuses freed memory: Monte Carlo runs allocate and
+/// A fast allocator that reuses freed memory (with transparent huge pages for
+/// large heaps): Monte Carlo runs and large models allocate and
 /// free many large buffers, which the system allocator maps afresh each time.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
