@@ -36,27 +36,9 @@ mod cpu_time;
 const YEARS: usize = 50;
 const DEMANDS: usize = 1_000;
 
-/// xorshift64*, so every run measures the same model.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// A value in `lo..hi`, with two decimals.
-    fn value(&mut self, lo: f64, hi: f64) -> f64 {
-        let x = lo + (hi - lo) * (self.next() % 10_000) as f64 / 10_000.0;
-        (x * 100.0).round() / 100.0
-    }
-}
+#[path = "../bench/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// `providers` providers and `demands` demands, each demand's allocation
 /// listing `list` providers (all of them, in an order rotated per demand,

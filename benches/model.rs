@@ -23,33 +23,9 @@ mod cpu_time;
 /// The sizes measured, in bindings.
 const SIZES: [usize; 2] = [10_000, 20_000];
 
-/// A small deterministic generator (xorshift64*), so every run measures the
-/// same model.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// A value in `lo..hi`, with two decimals.
-    fn value(&mut self, lo: f64, hi: f64) -> f64 {
-        let x = lo + (hi - lo) * (self.next() % 10_000) as f64 / 10_000.0;
-        (x * 100.0).round() / 100.0
-    }
-
-    fn pick(&mut self, from: &[usize]) -> usize {
-        from[self.below(from.len())]
-    }
-}
+#[path = "../bench/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// A model of `n` bindings `x0 … x{n-1}`, in five kinds by `i % 5`:
 ///

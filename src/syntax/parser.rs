@@ -96,19 +96,11 @@ fn statement_pieces(text: &str, mode: Mode) -> Vec<(usize, usize)> {
     let mut cuts = vec![0];
     let (mut depth, mut i) = (0usize, 0usize);
     while i < bytes.len() {
+        if let Some(next) = skip_trivia(bytes, i) {
+            i = next;
+            continue;
+        }
         match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
             b'(' | b'[' | b'{' => depth += 1,
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
             b'\n' if depth == 0 && i + 1 - cuts[cuts.len() - 1] >= target && cuts.len() < n => {
@@ -123,6 +115,30 @@ fn statement_pieces(text: &str, mode: Mode) -> Vec<(usize, usize)> {
         .map(|w| (w[0], w[1]))
         .filter(|(a, b)| a < b)
         .collect()
+}
+
+/// When a comment or a string starts at `i`, the index just past it (a
+/// comment stops before its newline, an unclosed string at the newline):
+/// the byte scanners below look only at code.
+fn skip_trivia(bytes: &[u8], i: usize) -> Option<usize> {
+    let end_of = |from: usize, stop: &[u8]| {
+        bytes[from..]
+            .iter()
+            .position(|b| stop.contains(b))
+            .map_or(bytes.len(), |k| from + k)
+    };
+    match bytes[i] {
+        b'#' => Some(end_of(i, b"\n")),
+        b'"' => {
+            let close = end_of(i + 1, b"\"\n");
+            Some(if bytes.get(close) == Some(&b'"') {
+                close + 1
+            } else {
+                close
+            })
+        }
+        _ => None,
+    }
 }
 
 /// Parses one piece of text that holds whole statements.
@@ -196,20 +212,12 @@ fn check_depth(text: &str, base: usize) -> Result<(), SyntaxError> {
         span: Span::new(base + at, base + at + 1),
     };
     while i < bytes.len() {
+        if let Some(next) = skip_trivia(bytes, i) {
+            i = next;
+            continue;
+        }
         let b = bytes[i];
         match b {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-                continue;
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
