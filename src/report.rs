@@ -157,6 +157,15 @@ pub fn expand(c: &Column) -> Vec<Column> {
         value: certain(data),
         unit: c.unit.clone(),
     };
+    // A mean year means little (and `never` has none): years show their
+    // percentiles only.
+    if v.kind == Kind::Year {
+        return vec![
+            col(format!("{} p5", c.label), s.p5),
+            col("p50".into(), s.p50),
+            col("p95".into(), s.p95),
+        ];
+    }
     vec![
         col(format!("{} mean", c.label), s.mean),
         col("p5".into(), s.p5),
@@ -171,6 +180,13 @@ fn scalar_line(m: &Model, c: &Column) -> String {
     let cols = expand(c);
     match cols.as_slice() {
         [one] => format!("{} = {}", c.label, cell(m, one, 0)),
+        [p5, p50, p95] => format!(
+            "{} = p5 {}, p50 {}, p95 {}",
+            c.label,
+            cell(m, p5, 0),
+            cell(m, p50, 0),
+            cell(m, p95, 0)
+        ),
         [mean, p5, p50, p95] => format!(
             "{} = mean {} (p5 {}, p50 {}, p95 {})",
             c.label,
