@@ -118,7 +118,7 @@ fn prepare(label: &str, text: &str) -> scn::check::Model {
     };
     let parsed = t.elapsed();
     let t = Instant::now();
-    let (model, errors) = scn::check::check(program.clone());
+    let (model, errors) = scn::check::check_program(program.clone(), "bench.scn");
     let checked = t.elapsed();
     assert!(
         errors.is_empty(),
@@ -126,8 +126,9 @@ fn prepare(label: &str, text: &str) -> scn::check::Model {
         &errors[..errors.len().min(3)]
     );
     let t = Instant::now();
-    let (world, errors) = scn::eval::evaluate(&model);
+    let world = scn::eval::evaluate(&model, model.base.clone());
     let evaluated = t.elapsed();
+    let errors = &world.errors;
     assert!(
         errors.is_empty(),
         "eval errors: {:?}",
@@ -170,7 +171,7 @@ fn run<M: Measurement>(mut c: Criterion<M>) {
         let model = prepare(&id, &text);
         drop(text);
         g.bench_with_input(BenchmarkId::new("evaluate", &id), &model, |b, model| {
-            b.iter(|| scn::eval::evaluate(black_box(model)))
+            b.iter(|| scn::eval::evaluate(black_box(model), model.base.clone()))
         });
     }
     g.finish();

@@ -135,19 +135,21 @@ fn assert_clean(text: &str) -> (scn::check::Model, scn::eval::World) {
             &es[..es.len().min(3)]
         ),
     };
-    let (model, errors) = scn::check::check(program.clone());
+    let (model, errors) = scn::check::check_program(program.clone(), "bench.scn");
     assert!(
         errors.is_empty(),
         "check errors: {:?}",
         &errors[..errors.len().min(3)]
     );
-    let (world, errors) = scn::eval::evaluate(&model);
+    let world = scn::eval::evaluate(&model, model.base.clone());
+    let errors = &world.errors;
     assert!(
         errors.is_empty(),
         "eval errors: {:?}",
         &errors[..errors.len().min(3)]
     );
     let missing = model
+        .base
         .order
         .iter()
         .filter(|&&id| world.values[id].is_none())
@@ -222,7 +224,7 @@ fn bench_check<M: Measurement>(c: &mut Criterion<M>, cases: &[Case]) {
             |b, program| {
                 b.iter_batched(
                     || program.clone(),
-                    |p| scn::check::check(black_box(p)),
+                    |p| scn::check::check_program(black_box(p), "bench.scn"),
                     criterion::BatchSize::LargeInput,
                 )
             },
@@ -238,7 +240,7 @@ fn bench_evaluate<M: Measurement>(c: &mut Criterion<M>, cases: &[Case]) {
         g.bench_with_input(
             BenchmarkId::from_parameter(case.n),
             &case.model,
-            |b, model| b.iter(|| scn::eval::evaluate(black_box(model))),
+            |b, model| b.iter(|| scn::eval::evaluate(black_box(model), model.base.clone())),
         );
     }
     g.finish();

@@ -1,11 +1,12 @@
 //! The command line: `scn run`, `scn check`, `scn repl`.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::report::{self, Style};
+use crate::diag::Style;
+use crate::report;
 use crate::source::SourceMap;
 use crate::{RunOptions, ScnError};
 
@@ -13,7 +14,7 @@ use crate::{RunOptions, ScnError};
 #[command(
     name = "scn",
     version,
-    about = "Plan compute capacity and cost across providers, year by year."
+    about = "Plan compute capacity and cost across providers, period by period."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -55,9 +56,11 @@ pub enum Command {
         /// The expressions to draw, all of one unit: `spend`, `'share(stargate)'`.
         #[arg(required = true)]
         exprs: Vec<String>,
-        /// Where to write the SVG (`-` for standard output).
-        #[arg(short, long, default_value = "chart.svg")]
-        output: String,
+        /// Where to write the SVG (`-` for standard output). Without it, the
+        /// chart goes to standard output when that is not a terminal, else
+        /// to `chart.svg` (and scn says so).
+        #[arg(short, long)]
+        output: Option<String>,
         /// Stack the series as areas (who carries the demand).
         #[arg(long)]
         stack: bool,
@@ -68,9 +71,11 @@ pub enum Command {
         scenario: Option<String>,
         #[arg(long = "set", value_name = "NAME=EXPR")]
         sets: Vec<String>,
-        #[arg(long, default_value_t = 960)]
+        /// Width of the SVG in pixels (200 to 10000).
+        #[arg(long, default_value_t = 960, value_parser = clap::value_parser!(u32).range(200..=10_000))]
         width: u32,
-        #[arg(long, default_value_t = 540)]
+        /// Height of the SVG in pixels (150 to 10000).
+        #[arg(long, default_value_t = 540, value_parser = clap::value_parser!(u32).range(150..=10_000))]
         height: u32,
     },
     /// Write every named series of a file as CSV or JSON, a row per year.
@@ -103,12 +108,7 @@ pub enum Format {
 
 /// Colour only on a terminal, and never with `NO_COLOR` set.
 pub fn diagnostic_style() -> Style {
-    if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-    {
-        Style::Colour
-    } else {
-        Style::Plain
-    }
+    crate::diag::style_for_stderr()
 }
 
 /// What a run prints and its exit status, kept apart from the process so
@@ -121,15 +121,13 @@ pub struct Printed {
 }
 
 /// The bytes of a file, or of standard input for `-`.
-pub fn read_bytes(path: &PathBuf) -> Result<Vec<u8>, String> {
+pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, String> {
     if path.as_os_str() == "-" {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Ok(b)
+        crate::files::read_all_limited(std::io::stdin().lock(), crate::files::MAX_SOURCE)
+            .map_err(|e| format!("cannot read standard input: {e}"))
     } else {
-        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+        crate::files::read_limited(path, crate::files::MAX_SOURCE)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
     }
 }
 
@@ -153,12 +151,19 @@ pub fn run_bytes(
             };
         }
     };
-    let r = crate::run_text(&mut sources, &text, base, opts);
+    let r = crate::run_text(&mut sources, name, &text, base, opts);
     let code = r.exit_code();
     let mut stdout = String::new();
     if code != 2 {
         let out = match format {
-            Format::Text => report::text(&r.model, &r.outputs),
+            Format::Text => {
+                let (held, total) = r.asserts();
+                let mut t = report::text(&r.model, &r.outputs).trim_end().to_string();
+                if !t.is_empty() {
+                    t.push_str("\n\n");
+                }
+                t + &report::summary_line(held, total)
+            }
             Format::Json => report::json(&r.model, &r.scenario, &r.outputs, &r.warnings),
             Format::Csv => report::csv(&r.model, &r.scenario, &r.outputs),
         };
@@ -168,6 +173,11 @@ pub fn run_bytes(
         }
     }
     let mut stderr = String::new();
+    if r.empty && r.errors.is_empty() {
+        stderr.push_str(&format!(
+            "note: `{name}` is empty: there is nothing to run\n"
+        ));
+    }
     for w in r.warnings {
         stderr.push_str(&report::render_diagnostic(w, &sources, style));
     }
@@ -191,17 +201,12 @@ fn print_read_error(msg: &str) {
 }
 
 /// Reads a file (or standard input for `-`) into the source map.
-pub fn read_source(sources: &mut SourceMap, path: &PathBuf) -> Result<(String, usize), String> {
+pub fn read_source(
+    sources: &mut SourceMap,
+    path: &std::path::Path,
+) -> Result<(String, usize), String> {
     let name = path.display().to_string();
-    let bytes = if name == "-" {
-        let mut b = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut b)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        b
-    } else {
-        std::fs::read(path).map_err(|e| format!("cannot read `{name}`: {e}"))?
-    };
+    let bytes = read_bytes(path)?;
     let name = if name == "-" {
         "<stdin>".to_string()
     } else {
@@ -231,11 +236,11 @@ fn other(e: impl miette::Diagnostic + Send + Sync + 'static) -> miette::Report {
 /// Loads a file, evaluates the chosen scenario and hands it to `f`;
 /// reports errors and returns the exit status.
 fn with_world(
-    file: &PathBuf,
+    file: &std::path::Path,
     opts: RunOptions,
     f: impl FnOnce(
         &crate::check::Model,
-        &crate::eval::World,
+        &crate::run::Worlds,
         &mut SourceMap,
     ) -> Result<(), Vec<miette::Report>>,
 ) -> i32 {
@@ -247,16 +252,21 @@ fn with_world(
             return 2;
         }
     };
-    let result = crate::prepare(&mut sources, &text, base, &opts)
+    let name = if file.as_os_str() == "-" {
+        "<stdin>".to_string()
+    } else {
+        file.display().to_string()
+    };
+    let result = crate::prepare(&mut sources, &name, &text, base, &opts)
         .map_err(|es| es.into_iter().map(miette::Report::new).collect::<Vec<_>>())
-        .and_then(|(model, world)| f(&model, &world, &mut sources));
+        .and_then(|(model, worlds)| f(&model, &worlds, &mut sources));
     match result {
         Ok(()) => 0,
         Err(reports) => {
             let style = diagnostic_style();
             for r in reports {
                 let r = r.with_source_code(sources.clone());
-                eprint!("{}", report::render_report(&r, style));
+                eprint!("{}", crate::diag::render_report(&r, style));
             }
             2
         }
@@ -265,10 +275,7 @@ fn with_world(
 
 /// Runs the command line and returns the exit status.
 pub fn main_with(cli: Cli) -> i32 {
-    crate::eval::SHOW_PROGRESS.store(
-        std::io::stderr().is_terminal(),
-        std::sync::atomic::Ordering::Relaxed,
-    );
+    crate::files::install_interrupt_handler();
     match cli.command {
         Command::Run {
             file,
@@ -319,7 +326,12 @@ pub fn main_with(cli: Cli) -> i32 {
                         continue;
                     }
                 };
-                let errors = crate::check_text(&mut sources, &text, base);
+                let name = if f.as_os_str() == "-" {
+                    "<stdin>".to_string()
+                } else {
+                    f.display().to_string()
+                };
+                let errors = crate::check_text(&mut sources, &name, &text, base);
                 if errors.is_empty() {
                     println!("{}: ok", f.display());
                 } else {
@@ -347,13 +359,24 @@ pub fn main_with(cli: Cli) -> i32 {
                 sets,
                 ..RunOptions::default()
             },
-            |model, world, sources| {
-                let values = crate::eval_args(model, world, sources, &exprs).map_err(reports)?;
+            |model, worlds, sources| {
+                let values = crate::eval_args(model, worlds, sources, &exprs).map_err(reports)?;
                 let chart =
                     crate::run::plot_chart(model, &values, stack, &title).map_err(reports)?;
                 let svg =
                     crate::chart::svg::render(&chart, width, height).map_err(|e| vec![other(e)])?;
-                crate::export::write_output(&output, svg.as_bytes()).map_err(|e| vec![other(e)])
+                let target = output.unwrap_or_else(|| {
+                    if std::io::stdout().is_terminal() {
+                        "chart.svg".into()
+                    } else {
+                        "-".into()
+                    }
+                });
+                crate::export::write_output(&target, svg.as_bytes()).map_err(|e| vec![other(e)])?;
+                if target != "-" {
+                    eprintln!("wrote {target}");
+                }
+                Ok(())
             },
         ),
         Command::Export {
@@ -369,12 +392,13 @@ pub fn main_with(cli: Cli) -> i32 {
                 sets,
                 ..RunOptions::default()
             },
-            |model, world, _| {
+            |model, worlds, _| {
                 let format = match format {
                     ExportFormat::Csv => crate::export::Format::Csv,
                     ExportFormat::Json => crate::export::Format::Json,
                 };
-                crate::export::write(model, world, format, &output).map_err(|e| vec![other(e)])
+                crate::export::write(model, &worlds.current, format, &output)
+                    .map_err(|e| vec![other(e)])
             },
         ),
     }

@@ -23,8 +23,7 @@
 //! Carlo samples; [`Column::stat`] says which).
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 use miette::Diagnostic;
@@ -32,9 +31,8 @@ use serde_json::{Value as Json, json};
 use thiserror::Error;
 
 use crate::check::{Model, NodeKind};
-use crate::eval::allocate::{demand_field, provider_field};
 use crate::eval::{Ctx, Value, World};
-use crate::span::Span;
+use crate::syntax::ast::{Expr, ExprKind, Ident};
 use crate::units::BaseNames;
 use crate::units::format::Kind;
 
@@ -104,27 +102,31 @@ pub struct Column {
     pub values: Vec<f64>,
 }
 
-/// The exported table: a row per year, a column per named series.
+/// The exported table: a row per period, a column per named series.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Table {
     pub scenario: String,
-    /// The years, one per row (empty without a timeline: then one row).
-    pub years: Vec<i64>,
+    /// The periods, one per row, as written (`2026`, `2026-07`; empty
+    /// without a timeline: then one row).
+    pub periods: Vec<String>,
+    /// `year` on a yearly timeline, `period` otherwise.
+    pub key: &'static str,
     pub columns: Vec<Column>,
 }
 
 impl Table {
-    pub fn new(scenario: impl Into<String>, years: Vec<i64>) -> Table {
+    pub fn new(scenario: impl Into<String>, periods: Vec<String>, key: &'static str) -> Table {
         Table {
             scenario: scenario.into(),
-            years,
+            periods,
+            key,
             columns: Vec::new(),
         }
     }
 
     /// How many rows the table has.
     pub fn rows(&self) -> usize {
-        self.years.len().max(1)
+        self.periods.len().max(1)
     }
 
     /// The column of that name.
@@ -134,10 +136,21 @@ impl Table {
 
     /// The SI unit written for a value (`bool`, `year` for those kinds).
     pub fn unit_of(v: &Value, names: &BaseNames) -> String {
-        match v.kind {
+        match v.kind() {
             Kind::Bool => "bool".into(),
-            Kind::Year => "year".into(),
-            _ => names.si_unit(v.dim),
+            Kind::Period => "period".into(),
+            _ => names.si_unit(v.dim()),
+        }
+    }
+
+    /// Periods read `year` in a yearly table's units.
+    fn fix_period_units(&mut self) {
+        if self.key == "year" {
+            for c in &mut self.columns {
+                if c.unit == "period" {
+                    c.unit = "year".into();
+                }
+            }
         }
     }
 
@@ -149,7 +162,7 @@ impl Table {
         let spread = |row: &[f64]| -> Vec<f64> {
             (0..rows)
                 .map(|i| {
-                    if v.series {
+                    if v.is_series() {
                         row.get(i).copied().unwrap_or(f64::NAN)
                     } else {
                         row[0]
@@ -160,22 +173,29 @@ impl Table {
         if v.is_uncertain() {
             let s = crate::eval::stats::summary(v);
             let stats = [&s.mean, &s.p5, &s.p50, &s.p95].map(|x| spread(x));
-            self.push_stats(&name, &Table::unit_of(v, names), v.kind, !v.series, stats);
+            self.push_stats(
+                &name,
+                &Table::unit_of(v, names),
+                v.kind(),
+                !v.is_series(),
+                stats,
+            );
             return;
         }
+        let d = v.data();
         self.columns.push(Column {
             series: name.clone(),
             name,
             stat: None,
             unit: Table::unit_of(v, names),
-            kind: v.kind,
-            scalar: !v.series,
+            kind: v.kind(),
+            scalar: !v.is_series(),
             values: (0..rows)
                 .map(|i| {
-                    if v.series {
-                        v.data.get(i).copied().unwrap_or(f64::NAN)
+                    if v.is_series() {
+                        d.get(i).copied().unwrap_or(f64::NAN)
                     } else {
-                        v.data[0]
+                        d[0]
                     }
                 })
                 .collect(),
@@ -206,21 +226,55 @@ impl Table {
     }
 }
 
+/// `a.b.c` as the expression that reads it.
+fn path_expr(dotted: &str) -> Expr {
+    let mut parts = dotted.split('.');
+    let first = parts.next().unwrap_or("");
+    let mut e = Expr {
+        kind: ExprKind::Name(first.to_string()),
+        span: Default::default(),
+    };
+    for p in parts {
+        e = Expr {
+            kind: ExprKind::Field {
+                base: Box::new(e),
+                field: Ident {
+                    name: p.to_string(),
+                    span: Default::default(),
+                },
+            },
+            span: Default::default(),
+        };
+    }
+    e
+}
+
 /// Every named series of `world` as a table (see the module documentation
 /// for the columns).
 pub fn table(model: &Model, world: &World) -> Table {
-    let years: Vec<i64> = match model.timeline {
-        Some((a, b)) => (a..=b).collect(),
-        None => Vec::new(),
+    let (periods, key) = match model.timeline {
+        Some(t) => (
+            (0..t.len()).map(|i| t.label(i)).collect(),
+            if t.step == crate::time::Step::Yearly {
+                "year"
+            } else {
+                "period"
+            },
+        ),
+        None => (Vec::new(), "year"),
     };
-    let mut t = Table::new(world.scenario.clone(), years);
+    let mut t = Table::new(world.scenario.clone(), periods, key);
     let names = &model.base_names;
-    let ctx = Ctx::new(model, world);
+    let read = |dotted: &str| -> Option<Value> {
+        let ir =
+            crate::check::lower_statement_expr(model, &world.defs, &path_expr(dotted), 0).ok()?;
+        Ctx::new(model, world).eval(&ir).ok()
+    };
     let value = |id: usize| world.values.get(id).and_then(|v| v.as_deref());
     let mut provider_done = vec![false; model.providers.len()];
     for (id, node) in model.nodes.iter().enumerate() {
         match &node.kind {
-            NodeKind::Let => {
+            NodeKind::Let | NodeKind::Solve(_) => {
                 if let Some(v) = value(id) {
                     t.push_value(node.name.clone(), v, names);
                 }
@@ -231,7 +285,7 @@ pub fn table(model: &Model, world: &World) -> Table {
                     t.push_value(name.clone(), v, names);
                 }
                 for f in ["served", "unmet", "spend"] {
-                    if let Ok(v) = demand_field(&ctx, *d, f) {
+                    if let Some(v) = read(&format!("{name}.{f}")) {
                         t.push_value(format!("{name}.{f}"), &v, names);
                     }
                 }
@@ -241,40 +295,47 @@ pub fn table(model: &Model, world: &World) -> Table {
                 if std::mem::replace(&mut provider_done[p], true) {
                     continue;
                 }
-                provider_columns(&mut t, model, world, &ctx, p);
+                provider_columns(&mut t, model, world, p, &read);
             }
-            NodeKind::Unit { .. } | NodeKind::Allocation => {}
+            NodeKind::Unit { .. }
+            | NodeKind::Allocation
+            | NodeKind::Capacity(_)
+            | NodeKind::Built(_)
+            | NodeKind::Plan => {}
         }
     }
+    t.fix_period_units();
     t
 }
 
-fn provider_columns(t: &mut Table, m: &Model, w: &World, ctx: &Ctx, p: usize) {
+fn provider_columns(
+    t: &mut Table,
+    m: &Model,
+    w: &World,
+    p: usize,
+    read: &dyn Fn(&str) -> Option<Value>,
+) {
+    use crate::check::vocab::PField;
     let prov = &m.providers[p];
     let names = &m.base_names;
-    let limited = w.expr(m, prov.capacity).is_some();
-    let derived = crate::eval::allocate::provider_series(limited);
-    for f in derived {
-        let v = provider_field(ctx, p, f, Span::default()).ok().or_else(|| {
-            // Without an allocation, the properties as written.
-            let id = prov.prop(f)?;
-            w.values.get(id)?.as_deref().cloned()
-        });
-        if let Some(v) = v {
+    let limited = m.limited(&w.defs, p);
+    let commit = m.has_prop(&w.defs, p, PField::Commit);
+    let build = m.has_prop(&w.defs, p, PField::Build);
+    for f in crate::eval::alloc::provider_series(limited, commit, build) {
+        if let Some(v) = read(&format!("{}.{f}", prov.name)) {
             t.push_value(format!("{}.{f}", prov.name), &v, names);
         }
     }
-    for (f, id) in [("online", prov.online), ("retire", prov.retire)] {
-        if w.expr(m, id).is_none() {
+    for f in [PField::Online, PField::Retire, PField::Commit] {
+        if !m.has_prop(&w.defs, p, f) || f == PField::Commit {
             continue;
         }
-        if let Some(v) = w.values.get(id).and_then(|v| v.as_deref()) {
-            t.push_value(format!("{}.{f}", prov.name), v, names);
-            if let Some(c) = t.columns.last_mut()
-                && c.unit.is_empty()
-            {
-                c.unit = "year".into();
-            }
+        if let Some(v) = prov
+            .prop(f)
+            .and_then(|id| w.values.get(id))
+            .and_then(|v| v.as_deref())
+        {
+            t.push_value(format!("{}.{}", prov.name, f.name()), v, names);
         }
     }
     for (name, id) in &prov.extra {
@@ -304,14 +365,14 @@ pub fn header(c: &Column) -> String {
 /// The table as CSV: a header row (`year,spend [USD],…`), then a row per
 /// year. Numbers are written so they read back exactly.
 pub fn to_csv(t: &Table) -> String {
-    let mut out = String::from("year");
+    let mut out = String::from(t.key);
     for c in &t.columns {
         out.push(',');
         out.push_str(&csv_field(&header(c)));
     }
     out.push('\n');
     for i in 0..t.rows() {
-        if let Some(y) = t.years.get(i) {
+        if let Some(y) = t.periods.get(i) {
             let _ = write!(out, "{y}");
         }
         for c in &t.columns {
@@ -339,6 +400,7 @@ pub fn to_json(t: &Table) -> String {
                 .iter()
                 .map(|&x| match c.kind {
                     Kind::Bool if x.is_finite() => json!(x != 0.0),
+                    Kind::Period if x.is_infinite() => json!("never"),
                     _ if x.is_finite() => json!(x),
                     _ => Json::Null,
                 })
@@ -356,11 +418,21 @@ pub fn to_json(t: &Table) -> String {
             o
         })
         .collect();
-    let doc = json!({
+    let periods: Json = if t.key == "year" {
+        json!(
+            t.periods
+                .iter()
+                .map(|p| p.parse::<i64>().unwrap_or(0))
+                .collect::<Vec<_>>()
+        )
+    } else {
+        json!(t.periods)
+    };
+    let mut doc = json!({
         "scenario": t.scenario,
-        "years": t.years,
         "columns": columns,
     });
+    doc[if t.key == "year" { "years" } else { "periods" }] = periods;
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
@@ -393,61 +465,20 @@ pub fn write(model: &Model, world: &World, format: Format, path: &str) -> Result
     write_output(path, render(&table(model, world), format).as_bytes())
 }
 
-/// Writes `bytes` to `path`, or to standard output when `path` is `-`.
-/// A file is first written to a temporary file in the same directory, then
-/// renamed over `path`, so a failure never leaves a half-written file (and
-/// never spoils an existing one). Also suits `scn plot -o chart.svg`.
+/// Writes `bytes` to `path`, or to standard output when `path` is `-`,
+/// safely (see [`crate::files::write_safely`]). Also suits `scn plot -o`.
 pub fn write_output(path: &str, bytes: &[u8]) -> Result<(), ExportError> {
-    if path == "-" {
-        let mut out = std::io::stdout().lock();
-        return out
-            .write_all(bytes)
-            .and_then(|_| out.flush())
-            .map_err(|source| ExportError::Write {
-                path: "standard output".into(),
-                source,
-            });
-    }
-    write_atomic(Path::new(path), bytes).map_err(|source| ExportError::Write {
-        path: path.to_string(),
+    crate::files::write_safely(path, bytes).map_err(|source| ExportError::Write {
+        path: if path == "-" {
+            "standard output".into()
+        } else {
+            path.to_string()
+        },
         source,
     })
 }
 
-/// Writes `bytes` to a temporary file beside `path`, syncs it and renames
-/// it to `path`; on any failure the temporary file is removed.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"))?
-        .to_string_lossy()
-        .into_owned();
-    let mut n = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
-            Err(e) => return Err(e),
-        }
-    };
-    let result = file
-        .write_all(bytes)
-        .and_then(|_| file.sync_all())
-        .and_then(|_| {
-            drop(file);
-            std::fs::rename(&tmp, path)
-        });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+/// Whether `path` names something a user would not want replaced blindly.
+pub fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file())
 }

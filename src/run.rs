@@ -1,15 +1,22 @@
-//! Running statements: `show`, `assert`, `compare` (and REPL expressions)
-//! against evaluated worlds, producing outputs that `report` renders.
+//! Running statements: `show`, `assert`, `compare`, `plot` (and REPL
+//! expressions) against evaluated worlds, producing outputs that `report`
+//! renders. Statements are lowered here against the world they run in, so
+//! a scenario's types are the ones that count.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use crate::check::{Model, NodeKind, Sym, check_unit_expr};
+use crate::check::ir::{Cmp, Ir, IrKind};
+use crate::check::{
+    CheckError, Fail, InScenario, Model, NodeKind, Statement, StatementKind, Sym, Type,
+};
 use crate::error::ScnError;
-use crate::eval::{Ctx, EvalError, Tol, Value, World, evaluate_with};
+use crate::eval::{Ctx, EvalError, Meta, Tol, Value, World};
 use crate::source::SourceMap;
 use crate::span::Span;
-use crate::syntax::ast::*;
-use crate::units::format::{Hint, Kind};
+use crate::syntax::ast::{ByYear, Expr, ExprKind, Ident, UnitExpr, YearAgg};
+use crate::units::dim::{COMPUTE, MONEY};
+use crate::units::format::Kind;
 use crate::units::{Dim, builtin, unit_label};
 
 /// A unit chosen with `in`: the factor from SI and how to write it.
@@ -19,6 +26,14 @@ pub struct ExplicitUnit {
     pub text: String,
     pub dim: Dim,
     pub percent: bool,
+}
+
+/// Which rows a column has: the timeline's periods, or its calendar years
+/// (`show x by year`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Axis {
+    Periods,
+    Years(Vec<i64>),
 }
 
 /// One labelled value to print: a column of a table or a line.
@@ -34,7 +49,7 @@ pub struct AssertOutcome {
     pub passed: bool,
     pub location: String,
     pub source: String,
-    /// For a comparison: both sides, year by year where it fails.
+    /// For a comparison: both sides, period by period where it fails.
     pub detail: Vec<String>,
 }
 
@@ -47,7 +62,10 @@ pub struct CompareRow {
 
 #[derive(Clone, Debug)]
 pub enum Output {
-    Show(Vec<Column>),
+    Show {
+        columns: Vec<Column>,
+        axis: Axis,
+    },
     /// `show P` / `show D`: every series of a provider or demand.
     Table {
         title: String,
@@ -62,41 +80,183 @@ pub enum Output {
     Value(Column),
     /// `plot`: a chart of the values, drawn by the report.
     Plot(crate::chart::Chart),
+    /// `show plan`.
+    Plan(crate::decide::plan::PlanReport),
+    /// `sensitivity`, `explain`: tables and charts of their own.
+    Sense(crate::sense::Report),
 }
 
-/// Runs statements against one world, building scenario worlds on demand.
+/// The worlds a run has evaluated: the base, every scenario, and the one
+/// statements run in.
+#[derive(Clone, Debug)]
+pub struct Worlds {
+    pub base: Arc<World>,
+    pub scenarios: HashMap<String, Arc<World>>,
+    pub current: Arc<World>,
+}
+
+impl Worlds {
+    pub fn get(&self, name: &str) -> Option<&Arc<World>> {
+        if name == "base" {
+            Some(&self.base)
+        } else {
+            self.scenarios.get(name)
+        }
+    }
+}
+
+/// Runs statements against the worlds of a run.
 pub struct Runner<'a> {
     pub m: &'a Model,
     pub sources: &'a SourceMap,
-    pub base: &'a World,
-    pub current: &'a World,
-    worlds: HashMap<String, World>,
+    pub worlds: &'a Worlds,
+}
+
+/// A failed lowering or evaluation as errors, named by its scenario when it
+/// is not the base.
+fn fail_errors(f: Fail, scenario: &str) -> Vec<ScnError> {
+    let wrap = |e: CheckError| {
+        if scenario == "base" {
+            ScnError::Check(e)
+        } else {
+            ScnError::CheckIn(InScenario {
+                scenario: scenario.to_string(),
+                inner: e,
+            })
+        }
+    };
+    match f {
+        Fail::Error(e) => vec![wrap(e)],
+        Fail::Many(es) => es.into_iter().map(wrap).collect(),
+        Fail::Broken => Vec::new(),
+    }
+}
+
+pub fn eval_errors(e: EvalError, scenario: &str) -> Vec<ScnError> {
+    if e.is_skipped() {
+        return Vec::new();
+    }
+    if scenario == "base" {
+        vec![ScnError::Eval(e)]
+    } else {
+        vec![ScnError::EvalIn(InScenario {
+            scenario: scenario.to_string(),
+            inner: e,
+        })]
+    }
+}
+
+/// Whether a name after `in` is a unit.
+pub fn unit_known(m: &Model, name: &str) -> bool {
+    name.starts_with('$')
+        || name == "%"
+        || builtin(name).is_some()
+        || matches!(m.lookup(name), Some(Sym::Node(id)) if matches!(m.nodes[id].kind, NodeKind::Unit { .. }))
+}
+
+/// The tolerance of an assert, lowered: relative (`within 2%`), in
+/// percentage points (`within 2 pp`) or absolute in the compared unit.
+pub fn tolerance(
+    m: &Model,
+    defs: &crate::check::Defs,
+    w: &Expr,
+    assert: &Ir,
+    ordinal: usize,
+) -> Result<(Ir, TolKind), Fail> {
+    if let ExprKind::WithUnit { value, unit } = &w.kind
+        && unit.name == "pp"
+    {
+        let ir = crate::check::lower_statement_expr(m, defs, value, ordinal)?;
+        if !ir.ty.is_plain() {
+            return Err(Fail::Error(CheckError::Type {
+                expected: "a number of percentage points".into(),
+                found: ir.ty.label(ir.hint, &m.base_names),
+                span: w.span,
+                help: Some("write `within 2 pp`".into()),
+            }));
+        }
+        let low = crate::check::Lowerer::new(m, defs, 0, "tolerance");
+        low.need_certain_scalar(&ir, "a tolerance", "write `within 2 pp`")?;
+        return Ok((ir, TolKind::Points));
+    }
+    let ir = crate::check::lower_statement_expr(m, defs, w, ordinal)?;
+    let low = crate::check::Lowerer::new(m, defs, 0, "tolerance");
+    if ir.ty.is_bool() {
+        return Err(Fail::Error(CheckError::Type {
+            expected: "a tolerance (a number)".into(),
+            found: "a true/false value".into(),
+            span: ir.span,
+            help: None,
+        }));
+    }
+    low.need_certain_scalar(&ir, "a tolerance", "write `within 2%` or `within 0.1 GW`")?;
+    if ir.ty.dim.is_none() {
+        return Ok((ir, TolKind::Relative));
+    }
+    // An absolute tolerance is in the unit of what `==` compares.
+    let mut bad = None;
+    assert.visit(&mut |e| {
+        if let IrKind::Cmp(Cmp::Eq | Cmp::Ne, a, _) = &e.kind
+            && a.ty.dim != ir.ty.dim
+            && bad.is_none()
+        {
+            bad = Some(a.ty);
+        }
+    });
+    if let Some(t) = bad {
+        return Err(Fail::Error(CheckError::Tolerance {
+            found: ir.ty.label(ir.hint, &m.base_names),
+            expected: t.label(Default::default(), &m.base_names),
+            span: ir.span,
+        }));
+    }
+    Ok((ir, TolKind::Absolute))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TolKind {
+    Relative,
+    Points,
+    Absolute,
+}
+
+/// The values `show x by year` gives: one row per calendar year.
+pub fn by_year(m: &Model, v: &Value, agg: Option<YearAgg>) -> (Value, Vec<i64>) {
+    let Some(t) = m.timeline else {
+        return (v.clone(), Vec::new());
+    };
+    let groups = t.year_groups();
+    let years: Vec<i64> = groups.iter().map(|g| g.0).collect();
+    let amount =
+        v.dim() == Dim::base(MONEY) || v.dim() == Dim::energy() || v.dim() == Dim::base(COMPUTE);
+    let agg = agg.unwrap_or(if amount { YearAgg::Sum } else { YearAgg::Avg });
+    let n = v.samples();
+    let mut data = Vec::with_capacity(groups.len() * n);
+    for (_, r) in &groups {
+        for s in 0..n {
+            let at = |i: usize| {
+                let row = v.row(i);
+                if row.len() == 1 { row[0] } else { row[s] }
+            };
+            let x = match agg {
+                YearAgg::Sum => r.clone().map(at).sum(),
+                YearAgg::Avg => r.clone().map(at).sum::<f64>() / r.len() as f64,
+                YearAgg::Last => at(r.end - 1),
+            };
+            data.push(x);
+        }
+    }
+    let meta = v.meta();
+    (Value::from_rows(meta, true, n, data), years)
 }
 
 impl<'a> Runner<'a> {
-    pub fn new(
-        m: &'a Model,
-        sources: &'a SourceMap,
-        base: &'a World,
-        current: &'a World,
-    ) -> Runner<'a> {
-        Runner {
-            m,
-            sources,
-            base,
-            current,
-            worlds: HashMap::new(),
-        }
+    pub fn new(m: &'a Model, sources: &'a SourceMap, worlds: &'a Worlds) -> Runner<'a> {
+        Runner { m, sources, worlds }
     }
 
-    /// Scenario worlds already evaluated, for `compare`.
-    pub fn with_worlds(mut self, worlds: HashMap<String, World>) -> Runner<'a> {
-        self.worlds = worlds;
-        self
-    }
-
-    fn ctx(&self) -> Ctx<'_> {
-        Ctx::new(self.m, self.current)
+    fn current(&self) -> &World {
+        &self.worlds.current
     }
 
     fn label(&self, e: &Expr) -> String {
@@ -107,56 +267,77 @@ impl<'a> Runner<'a> {
             .join(" ")
     }
 
+    /// Lowers and evaluates an expression in a world.
+    pub fn eval_in(&self, w: &World, e: &Expr, ordinal: usize) -> Result<Value, Vec<ScnError>> {
+        // Errors in the world statements run in need no scenario name: it
+        // is the one chosen. Another scenario's (a `compare`) are named.
+        let named = if w.scenario == self.worlds.current.scenario {
+            "base"
+        } else {
+            w.scenario.as_str()
+        };
+        let ir = crate::check::lower_statement_expr(self.m, &w.defs, e, ordinal)
+            .map_err(|f| fail_errors(f, named))?;
+        let v = Ctx::new(self.m, w)
+            .eval(&ir)
+            .map_err(|er| eval_errors(er, named))?;
+        Ok(v)
+    }
+
     /// Runs one statement. Errors are returned, never printed here.
-    pub fn statement(&mut self, item: &Item) -> Result<Vec<Output>, Vec<ScnError>> {
-        match &item.kind {
-            ItemKind::Show { exprs, unit } => self.show(exprs, unit.as_ref()),
-            ItemKind::Expr(e) => {
+    pub fn statement(&mut self, st: &Statement) -> Result<Vec<Output>, Vec<ScnError>> {
+        match &st.kind {
+            StatementKind::Show {
+                exprs,
+                unit,
+                by_year,
+            } => self.show(exprs, unit.as_ref(), *by_year, st.ordinal),
+            StatementKind::Expr(e) => {
                 if let Some(t) = self.entity_table(e)? {
                     return Ok(vec![t]);
                 }
-                let v = self.ctx().eval(e).map_err(one)?;
+                let v = self.eval_in(self.current(), e, st.ordinal)?;
                 Ok(vec![Output::Value(Column {
                     label: self.label(e),
                     value: v,
                     unit: None,
                 })])
             }
-            ItemKind::Assert { expr, within } => self
-                .assert(expr, within.as_ref())
-                .map(|a| vec![Output::Assert(a)])
-                .map_err(one),
-            ItemKind::Compare { scenarios, exprs } => self.compare(scenarios, exprs),
-            ItemKind::Plot { exprs, stack } => {
-                self.plot(exprs, *stack).map(|c| vec![Output::Plot(c)])
+            StatementKind::Assert { expr, within } => self
+                .assert(expr, within.as_ref(), st.ordinal)
+                .map(|a| vec![Output::Assert(a)]),
+            StatementKind::Compare { scenarios, exprs } => {
+                self.compare(scenarios, exprs, st.ordinal)
             }
-            ItemKind::Samples(e) | ItemKind::Seed(e) => {
-                let v = self.ctx().eval(e).map_err(one)?;
-                if v.series || !v.dim.is_none() || v.data[0] < 0.0 || v.data[0].fract() != 0.0 {
-                    return Err(one(EvalError::Type {
-                        expected: "a whole number".into(),
-                        found: self.ctx().label(&v),
-                        span: e.span,
-                        help: None,
-                    }));
-                }
-                Ok(Vec::new())
+            StatementKind::Plot { exprs, stack } => self
+                .plot(exprs, *stack, st.ordinal)
+                .map(|c| vec![Output::Plot(c)]),
+            StatementKind::ShowPlan => match &self.current().plan {
+                Some(p) => Ok(vec![Output::Plan(crate::decide::plan::report(
+                    self.m,
+                    self.current(),
+                    p,
+                ))]),
+                None => Err(Vec::new()),
+            },
+            StatementKind::Sensitivity { expr, on, by } => {
+                crate::sense::sensitivity(self, expr, on, by, st.ordinal)
+                    .map(|r| vec![Output::Sense(r)])
             }
-            _ => Ok(Vec::new()),
+            StatementKind::Explain { from, to, expr } => {
+                crate::sense::explain(self, from, to, expr, st.ordinal)
+                    .map(|r| vec![Output::Sense(r)])
+            }
         }
     }
 
     /// `show P` or `show D` prints all of its series.
-    fn entity_table(&self, e: &Expr) -> Result<Option<Output>, Vec<ScnError>> {
-        let ExprKind::Name(n) = &e.kind else {
+    pub fn entity_table(&self, e: &Expr) -> Result<Option<Output>, Vec<ScnError>> {
+        let Some(sym) = crate::check::entity(self.m, e) else {
             return Ok(None);
         };
-        let ctx = self.ctx();
-        let col = |label: &str, v: Value| Column {
-            label: label.to_string(),
-            value: v,
-            unit: None,
-        };
+        let m = self.m;
+        let w = self.current();
         let field = |f: &str| Expr {
             kind: ExprKind::Field {
                 base: Box::new(e.clone()),
@@ -167,17 +348,24 @@ impl<'a> Runner<'a> {
             },
             span: e.span,
         };
-        match self.m.lookup(n) {
-            Some(Sym::Provider(p)) => {
-                let prov = &self.m.providers[p];
+        let col = |label: &str, value: Value| Column {
+            label: label.to_string(),
+            value,
+            unit: None,
+        };
+        let n = self.source_text(e);
+        match sym {
+            Sym::Provider(p) => {
+                let prov = &m.providers[p];
+                let limited = m.limited(&w.defs, p);
+                let commit = m.has_prop(&w.defs, p, crate::check::vocab::PField::Commit);
+                let build = m.has_prop(&w.defs, p, crate::check::vocab::PField::Build);
                 let mut columns = Vec::new();
-                let limited = self.current.expr(self.m, prov.capacity).is_some();
-                let names = crate::eval::allocate::provider_series(limited);
-                for f in names {
-                    columns.push(col(f, ctx.eval(&field(f)).map_err(one)?));
+                for f in crate::eval::alloc::provider_series(limited, commit, build) {
+                    columns.push(col(f, self.eval_in(w, &field(f), 0)?));
                 }
                 for (name, id) in &prov.extra {
-                    if let Ok(v) = self.current.value(*id) {
+                    if let Ok(v) = w.value(m, *id) {
                         columns.push(col(name, v));
                     }
                 }
@@ -187,22 +375,22 @@ impl<'a> Runner<'a> {
                 };
                 Ok(Some(Output::Table { title, columns }))
             }
-            Some(Sym::Demand(d)) => {
-                let dem = &self.m.demands[d];
-                let mut columns = vec![col("demand", ctx.eval(e).map_err(one)?)];
+            Sym::Demand(d) => {
+                let dem = &m.demands[d];
+                let dv = w
+                    .value(m, dem.node)
+                    .map_err(|er| eval_errors(er, &w.scenario))?;
+                let mut columns = vec![col("demand", dv.clone())];
                 for f in ["served", "unmet", "spend"] {
-                    columns.push(col(f, ctx.eval(&field(f)).map_err(one)?));
+                    columns.push(col(f, self.eval_in(w, &field(f), 0)?));
                 }
-                if let (Some(a), Some(alloc)) = (dem.allocation, self.current.alloc.as_deref()) {
-                    for entry in &self.m.allocations[a].entries {
+                if let (Some(a), Some(alloc)) = (dem.allocation, w.alloc.as_deref()) {
+                    for entry in &m.allocations[a].entries {
                         let p = entry.provider;
                         if let Some(l) = alloc.pair(p, d) {
-                            let v = Value {
-                                samples: alloc.samples.max(1),
-                                ..Value::series(l.to_vec(), alloc.demand_dim[d])
-                            }
-                            .with_hint(alloc.demand_hint[d]);
-                            columns.push(col(&format!("from {}", self.m.providers[p].name), v));
+                            let v =
+                                Value::from_rows(dv.meta(), true, alloc.samples.max(1), l.to_vec());
+                            columns.push(col(&format!("from {}", m.providers[p].name), v));
                         }
                     }
                 }
@@ -216,20 +404,27 @@ impl<'a> Runner<'a> {
         }
     }
 
+    fn source_text(&self, e: &Expr) -> String {
+        self.label(e)
+    }
+
     fn show(
         &mut self,
         exprs: &[Expr],
         unit: Option<&UnitExpr>,
+        by: Option<ByYear>,
+        ordinal: usize,
     ) -> Result<Vec<Output>, Vec<ScnError>> {
         let explicit = match unit {
-            Some(u) => Some(self.unit(u).map_err(one)?),
+            Some(u) => Some(self.unit(u)?),
             None => None,
         };
         let mut out = Vec::new();
         let mut columns = Vec::new();
         let mut errors = Vec::new();
+        let w = self.current();
         for e in exprs {
-            if explicit.is_none() {
+            if explicit.is_none() && by.is_none() {
                 match self.entity_table(e) {
                     Ok(Some(t)) => {
                         out.push(t);
@@ -242,18 +437,29 @@ impl<'a> Runner<'a> {
                     }
                 }
             }
-            match self.ctx().eval(e) {
+            match self.eval_in(w, e, ordinal) {
                 Ok(v) => {
-                    if let Some(u) = &explicit
-                        && (v.dim != u.dim || v.is_bool())
-                    {
-                        errors.push(ScnError::Eval(EvalError::Convert {
-                            from: self.ctx().label(&v),
-                            to: u.text.clone(),
-                            span: unit.map_or(e.span, |u| u.span),
-                            value_span: e.span,
-                        }));
-                        continue;
+                    if let Some(u) = &explicit {
+                        if v.dim() != u.dim || v.is_bool() {
+                            errors.push(ScnError::Check(CheckError::Convert {
+                                from: unit_label(v.dim(), v.kind(), v.hint(), &self.m.base_names),
+                                to: u.text.clone(),
+                                span: unit.map_or(e.span, |u| u.span),
+                                value_span: e.span,
+                            }));
+                            continue;
+                        }
+                        if v.data()
+                            .iter()
+                            .any(|x| x.is_finite() && !(x / u.factor).is_finite())
+                        {
+                            errors.push(ScnError::Eval(EvalError::NotFinite {
+                                period: None,
+                                help: format!("the value is too large to write in {}", u.text),
+                                span: unit.map_or(e.span, |u| u.span),
+                            }));
+                            continue;
+                        }
                     }
                     columns.push(Column {
                         label: self.label(e),
@@ -261,28 +467,46 @@ impl<'a> Runner<'a> {
                         unit: explicit.clone(),
                     });
                 }
-                Err(EvalError::Skipped) => {}
-                Err(err) => errors.push(ScnError::Eval(err)),
+                Err(es) => errors.extend(es),
             }
         }
         if !errors.is_empty() {
             return Err(errors);
         }
         if !columns.is_empty() {
-            out.insert(0, Output::Show(columns));
+            let axis = match by {
+                None => Axis::Periods,
+                Some(b) => {
+                    let mut years = Vec::new();
+                    for c in &mut columns {
+                        if c.value.is_series() {
+                            let (v, ys) = by_year(self.m, &c.value, b.agg);
+                            c.value = v;
+                            years = ys;
+                        }
+                    }
+                    Axis::Years(years)
+                }
+            };
+            out.insert(0, Output::Show { columns, axis });
         }
         Ok(out)
     }
 
     /// `plot a, b` / `plot stack P1.load, P2.load`: one chart of values of
     /// one dimension.
-    fn plot(&self, exprs: &[Expr], stack: bool) -> Result<crate::chart::Chart, Vec<ScnError>> {
+    fn plot(
+        &self,
+        exprs: &[Expr],
+        stack: bool,
+        ordinal: usize,
+    ) -> Result<crate::chart::Chart, Vec<ScnError>> {
         let mut values = Vec::new();
         let mut errors = Vec::new();
         for e in exprs {
-            match self.ctx().eval(e) {
+            match self.eval_in(self.current(), e, ordinal) {
                 Ok(v) => values.push((self.label(e), v, e.span)),
-                Err(err) => errors.extend(one(err)),
+                Err(es) => errors.extend(es),
             }
         }
         if !errors.is_empty() || values.is_empty() {
@@ -292,12 +516,7 @@ impl<'a> Runner<'a> {
     }
 
     /// Resolves the unit after `in` to a factor and a dimension.
-    pub fn unit(&self, u: &UnitExpr) -> Result<ExplicitUnit, EvalError> {
-        let mut errs = Vec::new();
-        check_unit_expr(self.m, u, &mut errs);
-        if !errs.is_empty() {
-            return Err(EvalError::Skipped);
-        }
+    pub fn unit(&self, u: &UnitExpr) -> Result<ExplicitUnit, Vec<ScnError>> {
         let mut factor = 1.0;
         let mut dim = Dim::NONE;
         let mut percent = false;
@@ -307,24 +526,29 @@ impl<'a> Runner<'a> {
                     percent = true;
                     (0.01, Dim::NONE)
                 }
-                "$" => (1.0, Dim::base(crate::units::dim::MONEY)),
-                "$k" => (1e3, Dim::base(crate::units::dim::MONEY)),
-                "$M" => (1e6, Dim::base(crate::units::dim::MONEY)),
-                "$B" => (1e9, Dim::base(crate::units::dim::MONEY)),
-                "$T" => (1e12, Dim::base(crate::units::dim::MONEY)),
+                "$" => (1.0, Dim::base(MONEY)),
+                "$k" => (1e3, Dim::base(MONEY)),
+                "$M" => (1e6, Dim::base(MONEY)),
+                "$B" => (1e9, Dim::base(MONEY)),
+                "$T" => (1e12, Dim::base(MONEY)),
                 n => match builtin(n) {
                     Some(b) => b,
-                    None => {
-                        let v = match self.m.names.get(n) {
-                            Some(Sym::Node(id))
-                                if matches!(self.m.nodes[*id].kind, NodeKind::Unit { .. }) =>
-                            {
-                                self.current.value(*id)?
-                            }
-                            _ => return Err(EvalError::Skipped),
-                        };
-                        (v.data[0], v.dim)
-                    }
+                    None => match self.m.lookup(n) {
+                        Some(Sym::Node(id))
+                            if matches!(self.m.nodes[id].kind, NodeKind::Unit { .. }) =>
+                        {
+                            let v = self
+                                .current()
+                                .value(self.m, id)
+                                .map_err(|e| eval_errors(e, "base"))?;
+                            (v.data()[0], v.dim())
+                        }
+                        _ => {
+                            return Err(vec![ScnError::Check(crate::check::lower::unknown_unit(
+                                self.m, n, f.span,
+                            ))]);
+                        }
+                    },
                 },
             };
             factor *= uf.powi(f.power);
@@ -343,50 +567,70 @@ impl<'a> Runner<'a> {
         })
     }
 
-    fn assert(&self, expr: &Expr, within: Option<&Expr>) -> Result<AssertOutcome, EvalError> {
-        let mut ctx = self.ctx();
-        if let Some(w) = within {
-            let t = ctx.eval(w)?;
-            ctx.number(&t, w.span)?;
-            if t.series {
-                return Err(EvalError::Type {
-                    expected: "a single tolerance".into(),
-                    found: "a series".into(),
-                    span: w.span,
-                    help: None,
-                });
-            }
-            ctx.tol = if t.dim.is_none() {
-                Tol {
-                    rel: t.data[0],
-                    abs: None,
+    fn fmt(&self, v: f64, meta: Meta, reference: f64) -> String {
+        if meta.kind == Kind::Period {
+            return self
+                .m
+                .timeline
+                .map_or_else(|| format!("{v}"), |t| t.format_value(v));
+        }
+        crate::units::format::format_like(
+            v,
+            reference,
+            meta.dim,
+            meta.kind,
+            meta.hint,
+            &self.m.base_names,
+        )
+    }
+
+    fn assert(
+        &self,
+        expr: &Expr,
+        within: Option<&Expr>,
+        ordinal: usize,
+    ) -> Result<AssertOutcome, Vec<ScnError>> {
+        let w = self.current();
+        let scen = "base".to_string();
+        let ir = crate::check::lower_statement_expr(self.m, &w.defs, expr, ordinal)
+            .map_err(|f| fail_errors(f, &scen))?;
+        let mut ctx = Ctx::new(self.m, w);
+        let mut tol_text = "a relative tolerance of 1e-9".to_string();
+        if let Some(t) = within {
+            let (tir, kind) =
+                tolerance(self.m, &w.defs, t, &ir, ordinal).map_err(|f| fail_errors(f, &scen))?;
+            let x = ctx.eval(&tir).map_err(|e| eval_errors(e, &scen))?.data()[0];
+            ctx.tol = match kind {
+                TolKind::Relative => {
+                    tol_text = format!("within {} (relative)", self.sources.slice(t.span));
+                    Tol { rel: x, abs: 0.0 }
                 }
-            } else {
-                Tol {
-                    rel: 0.0,
-                    abs: Some((t.data[0], t.dim, w.span)),
+                TolKind::Points => {
+                    tol_text = format!("within {} (absolute)", self.sources.slice(t.span));
+                    Tol {
+                        rel: 0.0,
+                        abs: x / 100.0,
+                    }
+                }
+                TolKind::Absolute => {
+                    tol_text = format!("within {} (absolute)", self.sources.slice(t.span));
+                    Tol { rel: 0.0, abs: x }
                 }
             };
         }
-        let v = ctx.eval(expr)?;
-        if !v.is_bool() {
-            return Err(EvalError::Type {
-                expected: "a condition (true/false)".into(),
-                found: ctx.label(&v),
-                span: expr.span,
-                help: Some("assert a comparison: `assert x@2030 >= 75%`".into()),
-            });
-        }
+        let v = ctx.eval(&ir).map_err(|e| eval_errors(e, &scen))?;
         // An uncertain condition must hold in every sample.
-        let passed = v.data.iter().all(|&x| x != 0.0);
+        let passed = v.data().iter().all(|&x| x != 0.0);
+        let (name, line, col) = self.sources.locate(expr.span.start).unwrap_or_default();
+        let location = format!("{name}:{line}:{col}");
+        let source = self.sources.line_of(expr.span).to_string();
         if v.is_uncertain() && !passed {
-            let (name, line, col) = self.sources.locate(expr.span.start).unwrap_or_default();
             let p = crate::eval::stats::prob(&v);
             let worst = p.iter().copied().fold(f64::INFINITY, f64::min);
             return Ok(AssertOutcome {
                 passed,
-                location: format!("{name}:{line}:{col}"),
-                source: self.sources.line_of(expr.span).to_string(),
+                location,
+                source,
                 detail: vec![
                     format!(
                         "holds in only {}% of the samples",
@@ -396,44 +640,88 @@ impl<'a> Runner<'a> {
                 ],
             });
         }
-        let (name, line, col) = self.sources.locate(expr.span.start).unwrap_or_default();
         let mut detail = Vec::new();
         if !passed {
-            let fmt = |v: &Value, i: usize| {
-                crate::units::format_quantity(v.at(i), v.dim, v.kind, v.hint, &self.m.base_names)
-            };
-            let sides = match &expr.kind {
-                ExprKind::Binary { lhs, rhs, op, .. } if !matches!(op, BinOp::And | BinOp::Or) => {
-                    Some((
-                        ctx.eval(lhs)?,
-                        ctx.eval(rhs)?,
-                        self.label(lhs),
-                        self.label(rhs),
-                    ))
-                }
+            let sides = match &ir.kind {
+                IrKind::Cmp(op, l, r) => Some((
+                    *op,
+                    ctx.eval(l).map_err(|e| eval_errors(e, &scen))?,
+                    ctx.eval(r).map_err(|e| eval_errors(e, &scen))?,
+                    l.clone(),
+                    r.clone(),
+                )),
                 _ => None,
             };
-            if v.series {
-                let failing: Vec<usize> = (0..v.data.len()).filter(|&i| v.data[i] == 0.0).collect();
-                let years: Vec<String> = failing
-                    .iter()
-                    .map(|i| (self.m.timeline.map_or(0, |t| t.0) + *i as i64).to_string())
+            let (ls, rs) = match &expr.kind {
+                ExprKind::Binary { lhs, rhs, .. } => (self.label(lhs), self.label(rhs)),
+                _ => (String::new(), String::new()),
+            };
+            let shown = |l: &Value, r: &Value, i: usize| -> (String, String, String) {
+                let (a, b) = (l.at(i), r.at(i));
+                let meta = l.meta();
+                let reference = a.abs().max(b.abs());
+                let digits = digits_to_differ(a, b);
+                let f = |x: f64| {
+                    if meta.kind == Kind::Period || meta.kind == Kind::Bool {
+                        self.fmt(x, meta, reference)
+                    } else {
+                        precise(self.m, x, meta, reference, digits)
+                    }
+                };
+                let diff = if meta.kind == Kind::Bool || !(a - b).is_finite() {
+                    String::new()
+                } else {
+                    precise(
+                        self.m,
+                        a - b,
+                        Meta {
+                            kind: if meta.kind == Kind::Period {
+                                Kind::Number
+                            } else {
+                                meta.kind
+                            },
+                            ..meta
+                        },
+                        (a - b).abs(),
+                        4,
+                    )
+                };
+                (f(a), f(b), diff)
+            };
+            let is_eq = matches!(sides, Some((Cmp::Eq | Cmp::Ne, ..)));
+            if v.is_series() {
+                let failing: Vec<usize> = (0..v.data().len())
+                    .filter(|&i| v.data()[i] == 0.0)
                     .collect();
-                detail.push(format!("fails in {}", years.join(", ")));
-                if let Some((l, r, ls, rs)) = &sides {
-                    for (&i, y) in failing.iter().zip(&years).take(10) {
-                        detail.push(format!("{y}: {ls} = {}, {rs} = {}", fmt(l, i), fmt(r, i)));
+                let labels: Vec<String> = failing.iter().map(|i| ctx.period_label(*i)).collect();
+                detail.push(format!("fails in {}", labels.join(", ")));
+                if let Some((_, l, r, _, _)) = &sides {
+                    for (&i, y) in failing.iter().zip(&labels).take(10) {
+                        let (a, b, d) = shown(l, r, i);
+                        let diff = if d.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (difference {d})")
+                        };
+                        detail.push(format!("{y}: {ls} = {a}, {rs} = {b}{diff}"));
                     }
                 }
-            } else if let Some((l, r, ls, rs)) = &sides {
-                detail.push(format!("left:  {ls} = {}", fmt(l, 0)));
-                detail.push(format!("right: {rs} = {}", fmt(r, 0)));
+            } else if let Some((_, l, r, _, _)) = &sides {
+                let (a, b, d) = shown(l, r, 0);
+                detail.push(format!("left:  {ls} = {a}"));
+                detail.push(format!("right: {rs} = {b}"));
+                if !d.is_empty() {
+                    detail.push(format!("difference: {d}"));
+                }
+            }
+            if is_eq {
+                detail.push(format!("compared {tol_text}"));
             }
         }
         Ok(AssertOutcome {
             passed,
-            location: format!("{name}:{line}:{col}"),
-            source: self.sources.line_of(expr.span).to_string(),
+            location,
+            source,
             detail,
         })
     }
@@ -442,58 +730,42 @@ impl<'a> Runner<'a> {
         &mut self,
         scenarios: &[Ident],
         exprs: &[Expr],
+        ordinal: usize,
     ) -> Result<Vec<Output>, Vec<ScnError>> {
-        let mut names = Vec::new();
+        let mut worlds = Vec::new();
+        let mut errors = Vec::new();
         for s in scenarios {
-            if s.name != "base" && !self.worlds.contains_key(&s.name) {
-                let w = scenario_world(self.m, self.base, s, &[])?;
-                self.worlds.insert(s.name.clone(), w);
+            match self.worlds.get(&s.name) {
+                Some(w) => worlds.push(w.clone()),
+                None => errors.push(ScnError::Check(crate::check::unknown_scenario(self.m, s))),
             }
-            names.push(s.name.clone());
+        }
+        if !errors.is_empty() {
+            return Err(errors);
         }
         let mut rows = Vec::new();
-        let mut errors = Vec::new();
         for e in exprs {
             let mut values = Vec::new();
-            for n in &names {
-                let w = if n == "base" {
-                    self.base
-                } else {
-                    &self.worlds[n]
-                };
-                match Ctx::new(self.m, w).eval(e) {
-                    // Scenarios of an uncertain model are compared by their means
-                    // (a condition by its probability).
+            for w in &worlds {
+                match self.eval_in(w, e, ordinal) {
+                    // Scenarios of an uncertain model are compared by their
+                    // means (a condition by its probability).
                     Ok(v) if v.is_uncertain() => {
-                        let data = if v.is_bool() {
-                            crate::eval::stats::prob(&v)
+                        let (data, meta) = if v.is_bool() {
+                            (
+                                crate::eval::stats::prob(&v),
+                                v.meta().with_kind(Kind::Percent),
+                            )
                         } else {
-                            crate::eval::stats::mean(&v)
+                            (crate::eval::stats::mean(&v), v.meta())
                         };
-                        let kind = if v.is_bool() { Kind::Percent } else { v.kind };
-                        values.push(Value {
-                            samples: 1,
-                            data: data.into(),
-                            kind,
-                            ..v
-                        })
+                        values.push(Value::from_rows(meta, v.is_series(), 1, data));
                     }
                     Ok(v) => values.push(v),
-                    Err(EvalError::Skipped) => {}
-                    Err(err) => errors.push(ScnError::Eval(err)),
+                    Err(es) => errors.extend(es),
                 }
             }
-            if values.len() == names.len() {
-                let dims: Vec<(Dim, Kind)> = values.iter().map(|v| (v.dim, v.kind)).collect();
-                if dims.windows(2).any(|w| w[0].0 != w[1].0) {
-                    errors.push(ScnError::Eval(EvalError::Type {
-                        expected: "one dimension in every scenario".into(),
-                        found: "different dimensions".into(),
-                        span: e.span,
-                        help: None,
-                    }));
-                    continue;
-                }
+            if values.len() == worlds.len() {
                 rows.push(CompareRow {
                     label: self.label(e),
                     values,
@@ -504,135 +776,52 @@ impl<'a> Runner<'a> {
             return Err(errors);
         }
         Ok(vec![Output::Compare {
-            scenarios: names,
+            scenarios: scenarios.iter().map(|s| s.name.clone()).collect(),
             rows,
         }])
     }
 }
 
-fn one(e: EvalError) -> Vec<ScnError> {
-    match e {
-        EvalError::Skipped => Vec::new(),
-        e => vec![ScnError::Eval(e)],
+/// How many significant digits show `a` and `b` as different numbers.
+fn digits_to_differ(a: f64, b: f64) -> i32 {
+    if a == b || !a.is_finite() || !b.is_finite() {
+        return 4;
     }
+    let scale = a.abs().max(b.abs());
+    let rel = ((a - b).abs() / scale).max(1e-15);
+    (4 + (-rel.log10()).ceil() as i32).clamp(4, 15)
 }
 
-/// The world of a named scenario: its `extends` chain applied from the base
-/// up, then `extra` overrides (`--set`) on top.
-pub fn scenario_world(
-    m: &Model,
-    base: &World,
-    name: &Ident,
-    extra: &[(usize, Expr)],
-) -> Result<World, Vec<ScnError>> {
-    use crate::check::CheckError;
-    let mut chain = Vec::new();
-    if name.name != "base" {
-        let mut cur = name.clone();
-        loop {
-            let Some(s) = m.scenario(&cur.name) else {
-                let help = crate::check::suggest(
-                    &cur.name,
-                    m.scenarios.iter().map(|s| s.name.as_str()).chain(["base"]),
-                )
-                .map(|s| format!("did you mean `{s}`?"))
-                .or_else(|| {
-                    Some(format!(
-                        "the scenarios are: base{}",
-                        m.scenarios
-                            .iter()
-                            .map(|s| format!(", {}", s.name))
-                            .collect::<String>()
-                    ))
-                });
-                return Err(vec![ScnError::Check(CheckError::UnknownScenario {
-                    name: cur.name.clone(),
-                    span: cur.span,
-                    help,
-                })]);
-            };
-            if chain
-                .iter()
-                .any(|c: &&crate::check::ScenarioDef| c.name == s.name)
-            {
-                // Name the cycle from its alphabetically first member, so
-                // every scenario on it reports the same error.
-                let start = chain.iter().position(|c| c.name == s.name).unwrap_or(0);
-                let mut members: Vec<&crate::check::ScenarioDef> = chain[start..].to_vec();
-                let first = (0..members.len())
-                    .min_by_key(|&i| &members[i].name)
-                    .unwrap_or(0);
-                members.rotate_left(first);
-                let mut names: Vec<String> = members.iter().map(|c| c.name.clone()).collect();
-                names.push(names[0].clone());
-                let spans = members
-                    .iter()
-                    .zip(names.iter().skip(1))
-                    .map(|(c, next)| {
-                        let at = c.extends.as_ref().map_or(c.span, |e| e.span);
-                        miette::LabeledSpan::new_with_span(
-                            Some(format!("`{}` extends `{next}`", c.name)),
-                            at,
-                        )
-                    })
-                    .collect();
-                return Err(vec![ScnError::Check(CheckError::ScenarioCycle {
-                    names: names.join(" → "),
-                    spans,
-                })]);
-            }
-            chain.push(s);
-            match &s.extends {
-                Some(p) if p.name == "base" => break,
-                Some(p) => cur = p.clone(),
-                None => break,
-            }
+/// A value in its readable unit with `digits` significant digits.
+fn precise(m: &Model, x: f64, meta: Meta, reference: f64, digits: i32) -> String {
+    let unit = crate::units::format::format_quantity(
+        reference.max(x.abs()),
+        meta.dim,
+        meta.kind,
+        meta.hint,
+        &m.base_names,
+    );
+    // Reuse the readable unit's factor: find the displayed number, rescale.
+    let shown_ref = crate::units::format::leading_number(&unit).unwrap_or(1.0);
+    let r = reference.max(x.abs());
+    if r == 0.0 || shown_ref == 0.0 || meta.kind == Kind::Percent {
+        if meta.kind == Kind::Percent {
+            return format!(
+                "{}%",
+                crate::units::format::fmt_sig(x * 100.0, digits, true)
+            );
         }
+        return crate::units::format::format_quantity(
+            x,
+            meta.dim,
+            meta.kind,
+            meta.hint,
+            &m.base_names,
+        );
     }
-    let mut overrides = HashMap::new();
-    for s in chain.iter().rev() {
-        for (id, e) in &s.overrides {
-            overrides.insert(*id, e.clone());
-        }
-    }
-    for (id, e) in extra {
-        overrides.insert(*id, e.clone());
-    }
-    let (w, errors) = evaluate_with(m, base, &name.name, overrides)
-        .map_err(|es| es.into_iter().map(ScnError::Check).collect::<Vec<_>>())?;
-    let mut errs: Vec<ScnError> = Vec::new();
-    // An override keeps the dimension of what it replaces.
-    for (id, e) in &w.overrides {
-        if let (Some(Some(old)), Some(Some(new))) = (base.values.get(*id), w.values.get(*id))
-            && (old.dim != new.dim || old.is_bool() != new.is_bool())
-        {
-            let label = |v: &Value| unit_label(v.dim, v.kind, Hint::default(), &m.base_names);
-            errs.push(ScnError::Eval(EvalError::OverrideDims {
-                name: m.nodes[*id].name.clone(),
-                found: label(new),
-                expected: label(old),
-                span: e.span,
-                original: m.nodes[*id]
-                    .expr
-                    .as_ref()
-                    .map_or(m.nodes[*id].span, |x| x.span),
-            }));
-        }
-    }
-    // A dimension changed by an override explains any error downstream of
-    // it: report only that.
-    if errs.is_empty() {
-        errs.extend(errors.into_iter().map(ScnError::Eval));
-    }
-    if errs.is_empty() { Ok(w) } else { Err(errs) }
-}
-
-/// Span-free helper for callers that only have a scenario name.
-pub fn scenario_ident(name: &str, span: Span) -> Ident {
-    Ident {
-        name: name.to_string(),
-        span,
-    }
+    let factor = r / shown_ref;
+    let num = crate::units::format::fmt_sig(x / factor, digits, true);
+    crate::units::format::replace_leading_number(&unit, &num, x < 0.0)
 }
 
 /// A chart of labelled values; a chart error points at the expressions.
@@ -646,24 +835,37 @@ pub fn plot_chart(
     let refs: Vec<(String, &Value)> = values.iter().map(|(l, v, _)| (l.clone(), v)).collect();
     Chart::from_values(m, title, &refs, stack).map_err(|e| {
         let first = values[0].2;
-        vec![ScnError::Eval(match e {
-            ChartError::NoTimeline => EvalError::NoTimeline { span: first },
+        vec![match e {
+            ChartError::NoTimeline => ScnError::Check(CheckError::NoTimeline { span: first }),
             ChartError::MixedUnits {
                 first_unit,
                 label,
                 unit,
                 ..
-            } => EvalError::PlotUnits {
+            } => ScnError::Check(CheckError::PlotUnits {
                 left: first_unit,
                 right: unit,
                 lspan: first,
                 rspan: values.iter().find(|v| v.0 == label).map_or(first, |v| v.2),
-            },
-            ChartError::Draw(msg) => EvalError::NotSupported {
-                what: format!("drawing this chart ({msg})"),
-                help: "report this as a bug".into(),
+            }),
+            ChartError::Draw(msg) => ScnError::Eval(EvalError::TooLarge {
+                what: format!("cannot draw this chart ({msg})"),
+                help: "plot values of a size a chart can show".into(),
                 span: first,
-            },
-        })]
+                label: "here".into(),
+            }),
+        }]
     })
+}
+
+/// The static type of a statement expression in the current world, for
+/// the REPL's `:type`.
+pub fn type_of(
+    m: &Model,
+    w: &World,
+    e: &Expr,
+) -> Result<(Type, crate::units::format::Hint), Vec<ScnError>> {
+    crate::check::lower_statement_expr(m, &w.defs, e, 0)
+        .map(|ir| (ir.ty, ir.hint))
+        .map_err(|f| fail_errors(f, &w.scenario))
 }

@@ -31,11 +31,15 @@ fn article() -> (scn::check::Model, World) {
     .expect("example is readable");
     let mut sources = scn::source::SourceMap::new();
     let base = sources.add("openai_stargate.scn", text.as_str());
-    let (model, errors) = scn::compile(&text, base);
-    assert!(errors.is_empty(), "{errors:?}");
-    let model = model.expect("model");
-    let (world, errors) = scn::eval::evaluate(&model);
-    assert!(errors.is_empty(), "{errors:?}");
+    let (model, worlds) = scn::prepare(
+        &mut sources,
+        "openai_stargate.scn",
+        &text,
+        base,
+        &Default::default(),
+    )
+    .expect("the article evaluates");
+    let world = (*worlds.base).clone();
     (model, world)
 }
 
@@ -397,14 +401,14 @@ fn from_values_checks_one_axis() {
     let (m, w) = article();
     let value = |name: &str| {
         let id = m.nodes.iter().position(|n| n.name == name).expect(name);
-        w.values[id].clone().expect("evaluated")
+        (*w.values[id].clone().expect("evaluated")).clone()
     };
     let spend = value("spend");
     let training = value("training");
     let c = Chart::from_values(&m, "", &[("spend".into(), &spend)], false).expect("a chart");
     assert_eq!(c.title, "spend");
     assert_eq!(c.years, years(2024, 2030));
-    assert_eq!(c.series[0].values, spend.data.to_vec());
+    assert_eq!(c.series[0].values, spend.data().to_vec());
     let err = Chart::from_values(
         &m,
         "",

@@ -265,8 +265,15 @@ fn completes_names_fields_functions_and_commands() {
         (11, vec!["stargate".to_string()])
     );
     let fields = [
+        "build",
+        "built",
         "capacity",
+        "capex",
+        "capex_spend",
+        "commit",
         "headroom",
+        "idle",
+        "lifetime",
         "load",
         "online",
         "price",

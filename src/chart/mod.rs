@@ -49,9 +49,11 @@ impl Series {
     /// timeline, a scalar repeated in every year (a flat line, e.g. a target).
     /// An uncertain value gives its median, with its 5–95% band.
     pub fn from_value(model: &Model, label: impl Into<String>, v: &Value) -> Series {
-        let n = model.years().max(if v.series { v.rows() } else { 1 });
+        let n = model
+            .periods()
+            .max(if v.is_series() { v.rows() } else { 1 });
         let spread = |row: Vec<f64>| -> Vec<f64> {
-            if v.series {
+            if v.is_series() {
                 row
             } else {
                 vec![row.first().copied().unwrap_or(f64::NAN); n]
@@ -101,9 +103,9 @@ impl AxisUnit {
     /// The unit of an evaluated value, with the model's base names.
     pub fn of(model: &Model, v: &Value) -> AxisUnit {
         AxisUnit {
-            dim: v.dim,
-            kind: v.kind,
-            hint: v.hint,
+            dim: v.dim(),
+            kind: v.kind(),
+            hint: v.hint(),
             names: model.base_names.clone(),
         }
     }
@@ -119,7 +121,7 @@ impl AxisUnit {
     pub fn display_factor(&self, reference: f64) -> f64 {
         match self.kind {
             Kind::Percent if self.dim.is_none() => return 0.01,
-            Kind::Bool | Kind::Year => return 1.0,
+            Kind::Bool | Kind::Period => return 1.0,
             _ => {}
         }
         if !reference.is_finite() || reference == 0.0 {
@@ -159,7 +161,7 @@ impl AxisUnit {
     /// The unit part of the tick labels (`$B`, `GW`, `%`, `M gpu`), empty for
     /// plain numbers.
     pub fn caption(&self, reference: f64) -> String {
-        if matches!(self.kind, Kind::Bool | Kind::Year) {
+        if matches!(self.kind, Kind::Bool | Kind::Period) {
             return String::new();
         }
         let s = self.tick_label(reference, reference);
@@ -216,8 +218,11 @@ fn trim_zeros(s: &str) -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Chart {
     pub title: String,
-    /// The years along the bottom; every series has one value per year.
+    /// The calendar year of each period along the bottom; every series has
+    /// one value per period.
     pub years: Vec<i64>,
+    /// How each period is written (`2026`, `2026-07`).
+    pub labels: Vec<String>,
     pub series: Vec<Series>,
     /// Stacked areas (the series summed, one band each) rather than lines.
     /// A stacked chart stacks the medians of uncertain series, without bands.
@@ -254,6 +259,7 @@ impl Chart {
     pub fn new(title: impl Into<String>, years: Vec<i64>, unit: AxisUnit) -> Chart {
         Chart {
             title: title.into(),
+            labels: years.iter().map(|y| y.to_string()).collect(),
             years,
             series: Vec::new(),
             stacked: false,
@@ -281,24 +287,26 @@ impl Chart {
         values: &[(String, &Value)],
         stacked: bool,
     ) -> Result<Chart, ChartError> {
-        let Some((start, end)) = model.timeline else {
+        let Some(t) = model.timeline else {
             return Err(ChartError::NoTimeline);
         };
-        let years: Vec<i64> = (start..=end).collect();
+        let years: Vec<i64> = (0..t.len()).map(|i| t.year_of(i)).collect();
+        let labels: Vec<String> = (0..t.len()).map(|i| t.label(i)).collect();
         let unit = match values.first() {
             Some((_, v)) => {
                 let mut u = AxisUnit::of(model, v);
                 for (_, w) in &values[1..] {
-                    u.hint = u.hint.or(w.hint);
+                    u.hint = u.hint.or(w.hint());
                 }
                 u
             }
             None => AxisUnit::plain(),
         };
-        let label = |v: &Value| crate::units::unit_label(v.dim, v.kind, v.hint, &model.base_names);
+        let label =
+            |v: &Value| crate::units::unit_label(v.dim(), v.kind(), v.hint(), &model.base_names);
         if let Some((first, fv)) = values.first() {
             for (l, v) in &values[1..] {
-                if v.dim != fv.dim {
+                if v.dim() != fv.dim() {
                     return Err(ChartError::MixedUnits {
                         first: first.clone(),
                         first_unit: label(fv),
@@ -318,6 +326,7 @@ impl Chart {
             title.to_string()
         };
         let mut chart = Chart::new(title, years, unit).stacked(stacked);
+        chart.labels = labels;
         for (l, v) in values {
             chart.series.push(Series::from_value(model, l.clone(), v));
         }

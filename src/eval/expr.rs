@@ -1,38 +1,55 @@
-//! Expression evaluation: each node of the AST becomes one whole-buffer
-//! operation over years (and Monte Carlo samples); dimensions are checked as
-//! values combine.
+//! Evaluating lowered expressions: each IR node becomes one whole-buffer
+//! operation over periods (and Monte Carlo samples). The types are trusted:
+//! nothing here checks a dimension; what can only go wrong with numbers —
+//! a division by zero, a non-finite result — is checked as values combine.
 
 use super::World;
 use super::error::EvalError;
-use super::value::{Lanes, Value, map_buf, zip, zip_owned};
-use crate::check::{Model, Sym};
+use super::value::{Lanes, Meta, Shape, Value, map_owned, zip, zip_owned};
+use crate::check::Model;
+use crate::check::ir::{At, ChainOp, Cmp, Ir, IrKind};
+use crate::check::vocab::TimeName;
 use crate::span::Span;
-use crate::syntax::ast::*;
-use crate::units::format::{Hint, Kind};
-use crate::units::{Dim, unit_label};
+use crate::units::format::Kind;
 
 pub type R<T> = Result<T, EvalError>;
 
-/// How `==` and `!=` compare: relative tolerance, or an absolute one in SI.
+/// How `==` and `!=` compare: within a relative tolerance, or an absolute
+/// one (in SI units, or percentage points for a `pp` tolerance).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Tol {
     pub rel: f64,
-    pub abs: Option<(f64, Dim, Span)>,
+    pub abs: f64,
 }
 
 impl Default for Tol {
     fn default() -> Self {
         Tol {
             rel: 1e-9,
-            abs: None,
+            abs: 0.0,
         }
     }
 }
 
+impl Tol {
+    /// Whether two numbers are equal under this tolerance. `never` (+∞)
+    /// equals only `never`; nothing non-finite is ever close to a number.
+    #[inline]
+    pub fn close(self, a: f64, b: f64) -> bool {
+        if a == b {
+            return true;
+        }
+        if !a.is_finite() || !b.is_finite() {
+            return false;
+        }
+        (a - b).abs() <= self.abs.max(self.rel * a.abs().max(b.abs()))
+    }
+}
+
 /// Everything an expression needs: the model, one scenario's values, the
-/// tolerance of the enclosing assert, and which lanes (years × samples) are
-/// live — inside an `if` branch only the lanes that choose it can raise an
-/// error.
+/// tolerance of the enclosing assert, and which lanes (periods × samples)
+/// are live — inside an `if` branch only the lanes that choose it can raise
+/// an error.
 pub struct Ctx<'a> {
     pub m: &'a Model,
     pub w: &'a World,
@@ -51,7 +68,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The same context with every lane live (for reductions over years).
+    /// The same context with every lane live (for reductions over periods).
     pub fn unmasked(&self) -> Ctx<'a> {
         Ctx {
             m: self.m,
@@ -70,589 +87,316 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub fn start(&self) -> i64 {
-        self.m.timeline.map_or(0, |t| t.0)
+    pub fn periods(&self) -> usize {
+        self.m.periods()
     }
 
-    pub fn years(&self) -> usize {
-        self.m.years()
+    /// How period `i` is written, for messages.
+    pub fn period_label(&self, i: usize) -> String {
+        self.m
+            .timeline
+            .map_or_else(|| i.to_string(), |t| t.label(i))
     }
 
-    pub fn label(&self, v: &Value) -> String {
-        unit_label(v.dim, v.kind, v.hint, &self.m.base_names)
-    }
-
-    /// Whether buffer index `i` of a value shaped `(series, samples)` is in
-    /// a live lane.
-    pub fn live(&self, series: bool, samples: usize, i: usize) -> bool {
+    /// Whether buffer index `i` of a value shaped `shape` is in a live lane.
+    pub fn live(&self, shape: Shape, i: usize) -> bool {
         let Some(m) = &self.mask else { return true };
+        let samples = shape.samples.max(1);
         let rows = m.rows();
-        let ys = match (series, m.series) {
+        let ys = match (shape.series, m.is_series()) {
             (true, true) => (i / samples)..(i / samples + 1),
             (false, true) => 0..rows,
             (_, false) => 0..1,
         };
-        let ss = match (samples > 1, m.samples > 1) {
+        let ss = match (samples > 1, m.samples() > 1) {
             (true, true) => (i % samples)..(i % samples + 1),
-            (false, true) => 0..m.samples,
+            (false, true) => 0..m.samples(),
             (_, false) => 0..1,
         };
+        let md = m.data();
         ys.into_iter()
-            .any(|y| ss.clone().any(|s| m.data[y * m.samples + s] != 0.0))
+            .any(|y| ss.clone().any(|s| md[y * m.samples() + s] != 0.0))
     }
 
-    /// The year of buffer index `i` of a series, for messages.
-    fn year_at(&self, series: bool, samples: usize, i: usize) -> Option<i64> {
-        series.then(|| self.start() + (i / samples.max(1)) as i64)
+    /// The period of buffer index `i` of a series, for messages.
+    fn period_at(&self, shape: Shape, i: usize) -> Option<String> {
+        shape
+            .series
+            .then(|| self.period_label(i / shape.samples.max(1)))
     }
 
-    pub fn need_timeline(&self, span: Span) -> R<usize> {
-        match self.m.timeline {
-            Some(_) => Ok(self.years()),
-            None => Err(EvalError::NoTimeline { span }),
-        }
-    }
-
-    /// Rejects NaN and infinities in live lanes (a `never` year is NaN by
-    /// design and may be kept, but not computed with).
-    pub fn finite(&self, v: Value, span: Span) -> R<Value> {
-        if v.kind == Kind::Year {
-            return Ok(v);
-        }
-        // The common case, every number finite, is one (parallel) pass.
-        let all_finite = if v.data.len() >= super::value::PARALLEL_FROM {
+    /// Rejects NaN and infinities in live lanes.
+    pub fn finite(&self, v: Value, span: Span, help: &str) -> R<Value> {
+        let d = v.data();
+        let all = if d.len() >= super::value::PARALLEL_FROM {
             use rayon::prelude::*;
-            v.data.par_iter().all(|x| x.is_finite())
+            d.par_iter().all(|x| x.is_finite())
         } else {
-            v.data.iter().all(|x| x.is_finite())
+            d.iter().all(|x| x.is_finite())
         };
-        if all_finite {
+        if all {
             return Ok(v);
         }
-        if let Some(i) = v
-            .data
+        if let Some(i) = d
             .iter()
             .enumerate()
-            .position(|(i, x)| !x.is_finite() && self.live(v.series, v.samples, i))
+            .position(|(i, x)| !x.is_finite() && self.live(v.shape(), i))
         {
             return Err(EvalError::NotFinite {
-                year: self.year_at(v.series, v.samples, i),
+                period: self.period_at(v.shape(), i),
+                help: help.to_string(),
                 span,
             });
         }
         Ok(v)
     }
 
-    pub fn number(&self, v: &Value, span: Span) -> R<()> {
-        if v.is_bool() {
-            return Err(EvalError::Type {
-                expected: "a number".into(),
-                found: "a true/false value".into(),
-                span,
-                help: None,
-            });
-        }
-        Ok(())
+    fn value(&self, ir: &Ir, l: Lanes) -> Value {
+        Value::from_rows(
+            Meta::of(ir.ty, ir.hint),
+            l.shape.series,
+            l.shape.samples,
+            l.data,
+        )
     }
 
-    pub fn boolean(&self, v: &Value, span: Span) -> R<()> {
-        if !v.is_bool() {
-            return Err(EvalError::Type {
-                expected: "a condition (true/false)".into(),
-                found: self.label(v),
-                span,
-                help: Some("compare it with something: `x > 0 GW`".into()),
-            });
-        }
-        Ok(())
+    /// A node's value; one that failed shows as `Skipped`.
+    pub fn node(&self, id: usize) -> R<Value> {
+        self.w.value(self.m, id)
     }
 
-    pub fn eval(&self, e: &Expr) -> R<Value> {
+    pub fn eval(&self, e: &Ir) -> R<Value> {
+        if crate::files::CANCELLED.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(EvalError::Cancelled);
+        }
+        let meta = Meta::of(e.ty, e.hint);
         match &e.kind {
-            ExprKind::Number { value, percent } => {
-                Ok(Value::scalar(*value, Dim::NONE).with_kind(if *percent {
-                    Kind::Percent
+            IrKind::Const(v) => Ok(Value::scalar(*v, meta)),
+            IrKind::Node(id) => Ok(self.node(*id)?.with_meta(meta)),
+            IrKind::Time(t) => {
+                let tl = self
+                    .m
+                    .timeline
+                    .unwrap_or_else(|| crate::time::Timeline::yearly(0, -1));
+                Ok(match t {
+                    TimeName::Year => {
+                        Value::series((0..tl.len()).map(|i| tl.year_of(i) as f64).collect(), meta)
+                    }
+                    TimeName::Period => {
+                        Value::series((0..tl.len()).map(|i| tl.value_of(i)).collect(), meta)
+                    }
+                    TimeName::Dt => Value::scalar(tl.dt(), meta),
+                })
+            }
+            IrKind::Provider(p, read) => super::alloc::provider_read(self, *p, *read, meta),
+            IrKind::Demand(d, f) => super::alloc::demand_read(self, *d, *f, meta),
+            IrKind::Share(p, d) => super::alloc::share(self, *p, *d, meta),
+            IrKind::Neg(a) => {
+                let v = self.eval(a)?;
+                let l = map_owned(v, |x| -x);
+                self.finite(self.value(e, l), e.span, "a value overflowed")
+            }
+            IrKind::Not(a) => {
+                let v = self.eval(a)?;
+                let l = map_owned(v, |x| f64::from(x == 0.0));
+                Ok(self.value(e, l))
+            }
+            IrKind::Chain(first, rest) => self.chain(e, first, rest),
+            IrKind::Pow(a, b) => {
+                let x = self.eval(a)?;
+                let k = self.eval(b)?;
+                // Whole, certain exponents (`(1 + g) ^ (year - 2024)`) take
+                // the much cheaper `powi`.
+                let whole = !k.is_uncertain()
+                    && k.data().iter().all(|&n| n.fract() == 0.0 && n.abs() <= 1e6);
+                let l = if whole {
+                    zip_owned(x, k, |a, b| a.powi(b as i32))
                 } else {
-                    Kind::Number
-                }))
+                    zip_owned(x, k, f64::powf)
+                };
+                self.finite(
+                    self.value(e, l),
+                    e.span,
+                    "a power overflowed, or a negative number was raised to a fraction",
+                )
             }
-            ExprKind::Money(v) | ExprKind::MoneyUnit(v) => {
-                Ok(Value::scalar(*v, Dim::base(crate::units::dim::MONEY)))
+            IrKind::Cmp(op, a, b) => {
+                let l = self.eval(a)?;
+                let r = self.eval(b)?;
+                let tol = self.tol;
+                let out = match op {
+                    Cmp::Lt => zip(&l, &r, |a, b| f64::from(a < b)),
+                    Cmp::Le => zip(&l, &r, |a, b| f64::from(a <= b)),
+                    Cmp::Gt => zip(&l, &r, |a, b| f64::from(a > b)),
+                    Cmp::Ge => zip(&l, &r, |a, b| f64::from(a >= b)),
+                    Cmp::Eq => zip(&l, &r, move |a, b| f64::from(tol.close(a, b))),
+                    Cmp::Ne => zip(&l, &r, move |a, b| f64::from(!tol.close(a, b))),
+                };
+                Ok(self.value(e, out))
             }
-            ExprKind::WithUnit { value, unit } => {
-                let v = self.eval(value)?;
-                let u = self.unit_value(&unit.name, unit.span)?;
-                let out = Value::scalar(v.data[0] * u.data[0], u.dim).with_hint(u.hint);
-                self.finite(out, e.span)
-            }
-            ExprKind::Name(n) => self.name(n, e.span),
-            ExprKind::String(_) => Err(EvalError::Type {
-                expected: "a number".into(),
-                found: "a title (a string)".into(),
-                span: e.span,
-                help: Some("strings are only used as display titles, after a name".into()),
-            }),
-            ExprKind::Never => Ok(Value::scalar(f64::NAN, Dim::NONE).with_kind(Kind::Year)),
-            ExprKind::Field { base, field } => self.field(base, field, e.span),
-            ExprKind::Call { func, args } => super::functions::call(self, func, args, e.span),
-            ExprKind::Range { .. } => Err(EvalError::Type {
-                expected: "a value".into(),
-                found: "a year range".into(),
-                span: e.span,
-                help: Some(
-                    "a year range is an argument of `sum`, `avg`, `peak` and `trough`".into(),
-                ),
-            }),
-            ExprKind::At { base, year } => self.at(base, year),
-            ExprKind::Unary { op, operand } => {
-                let v = self.eval(operand)?;
-                match op {
-                    UnOp::Neg => {
-                        self.number(&v, operand.span)?;
-                        let kind = if v.kind == Kind::Year {
-                            Kind::Number
-                        } else {
-                            v.kind
-                        };
-                        let data = map_buf(&v.data, |x| -x);
-                        self.finite(
-                            Value {
-                                data: data.into(),
-                                kind,
-                                ..v
-                            },
-                            e.span,
-                        )
-                    }
-                    UnOp::Not => {
-                        self.boolean(&v, operand.span)?;
-                        let data = map_buf(&v.data, |x| f64::from(x == 0.0));
-                        Ok(Value {
-                            data: data.into(),
-                            ..v
-                        })
-                    }
-                }
-            }
-            ExprKind::Binary {
-                op,
-                lhs,
-                rhs,
-                op_span,
-            } => {
-                let l = self.eval(lhs)?;
-                let r = self.eval(rhs)?;
-                if *op == BinOp::To {
-                    return super::random::interval(
-                        self, l, r, lhs.span, rhs.span, *op_span, e.span,
-                    );
-                }
-                self.binary(*op, l, r, lhs.span, rhs.span, e.span)
-            }
-            ExprKind::If {
-                cond,
-                then,
-                otherwise,
-            } => self.if_(cond, then, otherwise),
-            ExprKind::When(c) => {
+            IrKind::If(c, a, b) => self.if_(e, c, a, b),
+            IrKind::When(c) => {
                 let v = self.unmasked().eval(c)?;
-                self.boolean(&v, c.span)?;
-                Ok(self.when(&v))
+                Ok(self.when(&v, meta))
             }
-            ExprKind::Keyframes { frames, fill } => {
-                super::keyframes::fill(self, frames, *fill, e.span)
+            IrKind::At(base, at) => self.at(base, at, meta),
+            IrKind::Call { f, args, range } => {
+                super::functions::call(self, e, *f, args, range.clone())
+            }
+            IrKind::Keyframes(frames, fill) => super::keyframes::fill(self, frames, *fill, e),
+            IrKind::Random(r) => super::random::draw_input(self, r, e),
+            IrKind::Sum(terms) => {
+                let mut acc: Option<Value> = None;
+                for t in terms {
+                    let v = self.eval(t)?;
+                    acc = Some(match acc {
+                        None => v.with_meta(meta),
+                        Some(a) => self.value(e, zip_owned(a, v, |x, y| x + y)),
+                    });
+                }
+                let v = acc.unwrap_or_else(|| Value::scalar(0.0, meta));
+                self.finite(v, e.span, "the total overflowed")
             }
         }
     }
 
-    /// The first year in which `v` holds, per sample; NaN (`never`) if none.
-    fn when(&self, v: &Value) -> Value {
-        let first_year = self.m.timeline.map_or(f64::NAN, |t| t.0 as f64);
-        let n = v.samples;
-        let data = (0..n)
-            .map(|s| {
-                let rows = v.rows();
-                match (0..rows).find(|&y| v.data[y * n + s] != 0.0) {
-                    Some(y) if v.series => (self.start() + y as i64) as f64,
-                    Some(_) => first_year,
-                    None => f64::NAN,
-                }
+    fn chain(&self, e: &Ir, first: &Ir, rest: &[(ChainOp, Ir)]) -> R<Value> {
+        let mut acc = self.eval(first)?;
+        for (op, x) in rest {
+            let r = self.eval(x)?;
+            if *op == ChainOp::Div
+                && let Some(i) = r
+                    .data()
+                    .iter()
+                    .enumerate()
+                    .position(|(i, v)| *v == 0.0 && self.live(r.shape(), i))
+            {
+                return Err(EvalError::DivisionByZero {
+                    period: self.period_at(r.shape(), i),
+                    span: x.span,
+                });
+            }
+            let l = match op {
+                ChainOp::Add => zip_owned(acc, r, |a, b| a + b),
+                ChainOp::Sub => zip_owned(acc, r, |a, b| a - b),
+                ChainOp::Mul => zip_owned(acc, r, |a, b| a * b),
+                ChainOp::Div => zip_owned(acc, r, |a, b| a / b),
+                ChainOp::And => zip_owned(acc, r, |a, b| f64::from(a != 0.0 && b != 0.0)),
+                ChainOp::Or => zip_owned(acc, r, |a, b| f64::from(a != 0.0 || b != 0.0)),
+            };
+            acc = self.value(e, l);
+            if !matches!(op, ChainOp::And | ChainOp::Or) {
+                let help = if first.ty.kind == Kind::Period || x.ty.kind == Kind::Period {
+                    "a value overflowed, or a `never` period was used in arithmetic"
+                } else {
+                    "a value overflowed"
+                };
+                acc = self.finite(acc, e.span, help)?;
+            }
+        }
+        Ok(acc)
+    }
+
+    /// The first period in which `v` holds, per sample; `never` (+∞) if none.
+    fn when(&self, v: &Value, meta: Meta) -> Value {
+        let tl = self
+            .m
+            .timeline
+            .unwrap_or_else(|| crate::time::Timeline::yearly(0, -1));
+        let n = v.samples();
+        let rows = v.rows();
+        let d = v.data();
+        let data: Vec<f64> = (0..n)
+            .map(|s| match (0..rows).find(|&y| d[y * n + s] != 0.0) {
+                Some(y) if v.is_series() => tl.value_of(y),
+                Some(_) if !tl.is_empty() => tl.value_of(0),
+                _ => f64::INFINITY,
             })
             .collect();
-        Value {
-            dim: Dim::NONE,
-            kind: Kind::Year,
-            hint: Hint::default(),
-            series: false,
-            samples: n,
-            data,
-        }
+        Value::from_rows(meta, false, n, data)
     }
 
-    /// The value of a unit name: built-in (`GW`) or declared (`unit gpu`).
-    pub fn unit_value(&self, name: &str, span: Span) -> R<Value> {
-        if let Some(Sym::Node(id)) = self.m.names.get(name) {
-            return self.w.value(*id);
+    /// The index of the period a value names (`x@(when c)`), per sample.
+    pub fn period_index(&self, v: f64, span: Span) -> R<usize> {
+        let tl = self
+            .m
+            .timeline
+            .unwrap_or_else(|| crate::time::Timeline::yearly(0, -1));
+        if v.is_infinite() && v > 0.0 {
+            return Err(EvalError::Never { span });
         }
-        match crate::units::builtin(name) {
-            Some((f, d)) => Ok(Value::scalar(f, d).with_hint(Hint::from_unit(name))),
-            None => Err(EvalError::Type {
-                expected: "a unit".into(),
-                found: format!("`{name}`"),
+        tl.index_of_value(v).map_err(|err| match err {
+            crate::time::TimeError::NotAPeriod => EvalError::NotAPeriod {
+                name: "this".into(),
+                expected: format!("a {}", tl.step.noun()),
+                found: crate::units::format::fmt_sig(v, 8, true),
+                help: "read a whole period: `x@2027`".into(),
                 span,
-                help: None,
-            }),
-        }
-    }
-
-    fn name(&self, n: &str, span: Span) -> R<Value> {
-        match self.m.lookup(n) {
-            Some(Sym::Node(id)) => self.w.value(id),
-            Some(Sym::Demand(d)) => self.w.value(self.m.demands[d].node),
-            Some(Sym::Year) => {
-                let y = self.need_timeline(span)?;
-                let s = self.start();
-                let years = (0..y).map(|i| (s + i as i64) as f64).collect();
-                Ok(Value::series(years, Dim::NONE).with_kind(Kind::Year))
-            }
-            Some(Sym::BuiltinUnit(..)) => self.unit_value(n, span),
-            Some(Sym::Provider(_)) | None => Err(EvalError::Skipped),
-        }
-    }
-
-    fn field(&self, base: &Expr, field: &Ident, span: Span) -> R<Value> {
-        let ExprKind::Name(bn) = &base.kind else {
-            return Err(EvalError::Skipped);
-        };
-        match self.m.lookup(bn) {
-            Some(Sym::Provider(p)) => super::allocate::provider_field(self, p, &field.name, span),
-            Some(Sym::Demand(d)) => super::allocate::demand_field(self, d, &field.name),
-            _ => Err(EvalError::Skipped),
-        }
-    }
-
-    /// A year given as a value: a whole number inside the timeline. Returns
-    /// its index.
-    pub fn year_index(&self, y: &Value, span: Span) -> R<usize> {
-        let yv = y.data[0];
-        if y.series || y.is_uncertain() || !y.dim.is_none() || y.is_bool() || yv.fract() != 0.0 {
-            return Err(EvalError::Type {
-                expected: "a year".into(),
-                found: if y.series {
-                    "a series".into()
-                } else if y.is_uncertain() {
-                    "an uncertain value".into()
-                } else {
-                    self.label(y)
-                },
+            },
+            _ => EvalError::Outside {
+                what: tl.format_value(v),
+                range: tl.range_text(),
                 span,
-                help: Some("write a year: `x@2027`".into()),
-            });
-        }
-        let Some((start, end)) = self.m.timeline else {
-            return Err(EvalError::NoTimeline { span });
-        };
-        if yv.is_nan() || (yv as i64) < start || (yv as i64) > end {
-            return Err(EvalError::YearOutside {
-                year: if yv.is_nan() {
-                    "never".into()
-                } else {
-                    format!("{yv}")
-                },
-                start,
-                end,
-                span,
-                timeline: self.m.timeline_span,
-            });
-        }
-        Ok((yv as i64 - start) as usize)
-    }
-
-    fn at(&self, base: &Expr, year: &Expr) -> R<Value> {
-        let v = self.unmasked().eval(base)?;
-        let y = self.unmasked().eval(year)?;
-        let i = self.year_index(&y, year.span)?;
-        if !v.series {
-            return Ok(v);
-        }
-        Ok(Value {
-            data: (v.year(i).to_vec()).into(),
-            series: false,
-            ..v
+                timeline: tl.span,
+            },
         })
     }
 
-    fn if_(&self, cond: &Expr, then: &Expr, otherwise: &Expr) -> R<Value> {
+    fn at(&self, base: &Ir, at: &At, meta: Meta) -> R<Value> {
+        let v = self.unmasked().eval(base)?;
+        match at {
+            At::Index(i) => {
+                if !v.is_series() {
+                    return Ok(v.with_meta(meta));
+                }
+                let n = v.samples();
+                Ok(Value::from_rows(meta, false, n, v.row(*i).to_vec()))
+            }
+            At::Value(a) => {
+                let p = self.unmasked().eval(a)?;
+                if !p.is_uncertain() {
+                    let i = self.period_index(p.data()[0], a.span)?;
+                    if !v.is_series() {
+                        return Ok(v.with_meta(meta));
+                    }
+                    let n = v.samples();
+                    return Ok(Value::from_rows(meta, false, n, v.row(i).to_vec()));
+                }
+                // A period per sample: each sample reads its own period.
+                let n = p.samples();
+                let mut out = Vec::with_capacity(n);
+                for s in 0..n {
+                    let i = self.period_index(p.data()[s], a.span)?;
+                    let row = v.row(if v.is_series() { i } else { 0 });
+                    out.push(if row.len() == 1 { row[0] } else { row[s] });
+                }
+                Ok(Value::from_rows(meta, false, n, out))
+            }
+        }
+    }
+
+    fn if_(&self, e: &Ir, cond: &Ir, then: &Ir, otherwise: &Ir) -> R<Value> {
         let c = self.eval(cond)?;
-        self.boolean(&c, cond.span)?;
+        if !c.is_series() && !c.is_uncertain() {
+            let chosen = if c.data()[0] != 0.0 { then } else { otherwise };
+            return Ok(self.eval(chosen)?.with_meta(Meta::of(e.ty, e.hint)));
+        }
         let live = |v: Value| match &self.mask {
             None => v,
             Some(m) => {
                 let l = zip(m, &v, |a, b| f64::from(a != 0.0 && b != 0.0));
-                Value {
-                    series: l.series,
-                    samples: l.samples,
-                    data: l.data.into(),
-                    ..v
-                }
+                Value::from_rows(v.meta(), l.shape.series, l.shape.samples, l.data)
             }
         };
-        let negated = Value {
-            data: map_buf(&c.data, |x| f64::from(x == 0.0)).into(),
-            ..c.clone()
+        let negated = {
+            let l = zip(&c, &Value::scalar(0.0, Meta::NUMBER), |x, _| {
+                f64::from(x == 0.0)
+            });
+            Value::from_rows(c.meta(), l.shape.series, l.shape.samples, l.data)
         };
         let a = self.with_mask(live(c.clone())).eval(then)?;
         let b = self.with_mask(live(negated)).eval(otherwise)?;
-        if a.dim != b.dim || a.is_bool() != b.is_bool() {
-            return Err(EvalError::UnitMismatch {
-                op: "choose between",
-                symbol: "if … then … else",
-                left: self.label(&a),
-                right: self.label(&b),
-                lspan: then.span,
-                rspan: otherwise.span,
-            });
-        }
-        let kind = if a.kind == b.kind {
-            a.kind
-        } else {
-            Kind::Number
-        };
-        let hint = a.hint.or(b.hint);
-        if !c.series && !c.is_uncertain() {
-            let chosen = if c.data[0] != 0.0 { a } else { b };
-            return Ok(Value {
-                kind,
-                hint,
-                ..chosen
-            });
-        }
         let out = super::value::select(&c, &a, &b);
-        Ok(Value {
-            dim: a.dim,
-            kind,
-            hint,
-            series: out.series,
-            samples: out.samples,
-            data: out.data.into(),
-        })
-    }
-
-    fn shaped(&self, l: Lanes, dim: Dim, kind: Kind, hint: Hint) -> Value {
-        Value {
-            dim,
-            kind,
-            hint,
-            series: l.series,
-            samples: l.samples,
-            data: l.data.into(),
-        }
-    }
-
-    pub fn binary(
-        &self,
-        op: BinOp,
-        l: Value,
-        r: Value,
-        lspan: Span,
-        rspan: Span,
-        span: Span,
-    ) -> R<Value> {
-        let mismatch = |what: &'static str| EvalError::UnitMismatch {
-            op: what,
-            symbol: op.symbol(),
-            left: self.label(&l),
-            right: self.label(&r),
-            lspan,
-            rspan,
-        };
-        match op {
-            BinOp::And | BinOp::Or => {
-                self.boolean(&l, lspan)?;
-                self.boolean(&r, rspan)?;
-                let out = if op == BinOp::And {
-                    zip(&l, &r, |a, b| f64::from(a != 0.0 && b != 0.0))
-                } else {
-                    zip(&l, &r, |a, b| f64::from(a != 0.0 || b != 0.0))
-                };
-                Ok(self.shaped(out, Dim::NONE, Kind::Bool, Hint::default()))
-            }
-            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne => {
-                let equality = matches!(op, BinOp::Eq | BinOp::Ne);
-                if l.is_bool() != r.is_bool() || (!equality && l.is_bool()) || l.dim != r.dim {
-                    return Err(mismatch("compare"));
-                }
-                let tol = self.tol;
-                if let Some((_, d, tspan)) = tol.abs
-                    && equality
-                    && d != l.dim
-                {
-                    return Err(EvalError::Tolerance {
-                        found: unit_label(d, Kind::Number, Hint::default(), &self.m.base_names),
-                        expected: self.label(&l),
-                        span: tspan,
-                    });
-                }
-                // `never` (NaN) equals `never`, and nothing else.
-                let close = move |a: f64, b: f64| match tol.abs {
-                    _ if a.is_nan() || b.is_nan() => a.is_nan() && b.is_nan(),
-                    Some((t, _, _)) => (a - b).abs() <= t,
-                    None => a == b || (a - b).abs() <= tol.rel * a.abs().max(b.abs()),
-                };
-                let out = match op {
-                    BinOp::Lt => zip(&l, &r, |a, b| f64::from(a < b)),
-                    BinOp::Le => zip(&l, &r, |a, b| f64::from(a <= b)),
-                    BinOp::Gt => zip(&l, &r, |a, b| f64::from(a > b)),
-                    BinOp::Ge => zip(&l, &r, |a, b| f64::from(a >= b)),
-                    BinOp::Eq => zip(&l, &r, move |a, b| f64::from(close(a, b))),
-                    _ => zip(&l, &r, move |a, b| f64::from(!close(a, b))),
-                };
-                Ok(self.shaped(out, Dim::NONE, Kind::Bool, Hint::default()))
-            }
-            BinOp::Add | BinOp::Sub => {
-                self.number(&l, lspan)?;
-                self.number(&r, rspan)?;
-                if l.dim != r.dim {
-                    return Err(mismatch(if op == BinOp::Add { "add" } else { "subtract" }));
-                }
-                let kind = match (l.kind, r.kind) {
-                    (Kind::Year, Kind::Year) if op == BinOp::Sub => Kind::Number,
-                    (Kind::Year, _) | (_, Kind::Year) => Kind::Year,
-                    (Kind::Percent, _) | (_, Kind::Percent) => Kind::Percent,
-                    _ => Kind::Number,
-                };
-                let (dim, hint) = (l.dim, l.hint.or(r.hint));
-                let out = if op == BinOp::Add {
-                    zip_owned(l, r, |a, b| a + b)
-                } else {
-                    zip_owned(l, r, |a, b| a - b)
-                };
-                let v = self.shaped(out, dim, kind, hint);
-                self.finite_arith(v, span)
-            }
-            BinOp::Mul | BinOp::Div => {
-                self.number(&l, lspan)?;
-                self.number(&r, rspan)?;
-                let dim = if op == BinOp::Mul {
-                    l.dim.times(r.dim)
-                } else {
-                    l.dim.per(r.dim)
-                };
-                let Some(dim) = dim else {
-                    return Err(EvalError::NotSupported {
-                        what: "a unit with an exponent this large".into(),
-                        help: "exponents of units are limited to ±127".into(),
-                        span,
-                    });
-                };
-                if op == BinOp::Div
-                    && let Some(i) = r
-                        .data
-                        .iter()
-                        .enumerate()
-                        .position(|(i, x)| *x == 0.0 && self.live(r.series, r.samples, i))
-                {
-                    return Err(EvalError::DivisionByZero {
-                        year: self.year_at(r.series, r.samples, i),
-                        span: rspan,
-                    });
-                }
-                let percent = dim.is_none()
-                    && (l.kind == Kind::Percent || (op == BinOp::Mul && r.kind == Kind::Percent));
-                let kind = if percent { Kind::Percent } else { Kind::Number };
-                let hint = l.hint.or(r.hint);
-                let out = if op == BinOp::Mul {
-                    zip_owned(l, r, |a, b| a * b)
-                } else {
-                    zip_owned(l, r, |a, b| a / b)
-                };
-                let v = self.shaped(out, dim, kind, hint);
-                self.finite_arith(v, span)
-            }
-            BinOp::Pow => {
-                self.number(&l, lspan)?;
-                self.number(&r, rspan)?;
-                if !r.dim.is_none() {
-                    return Err(EvalError::Type {
-                        expected: "a plain number as the exponent".into(),
-                        found: self.label(&r),
-                        span: rspan,
-                        help: None,
-                    });
-                }
-                let dim = if l.dim.is_none() {
-                    Dim::NONE
-                } else {
-                    let k = r.data[0];
-                    let uniform = r.data.iter().all(|&x| x == k);
-                    let d = if !uniform {
-                        None
-                    } else if k.fract() == 0.0 && k.abs() <= 127.0 {
-                        l.dim.powi(k as i32)
-                    } else if k > 0.0 && (1.0 / k).fract().abs() < 1e-12 {
-                        l.dim.root((1.0 / k).round() as i32)
-                    } else {
-                        None
-                    };
-                    match d {
-                        Some(d) => d,
-                        None => {
-                            return Err(EvalError::Type {
-                                expected:
-                                    "a whole-number exponent (or 1/n) for a quantity with a unit"
-                                        .into(),
-                                found: format!("{k}"),
-                                span: rspan,
-                                help: Some(format!(
-                                    "{} cannot be raised to this power",
-                                    self.label(&l)
-                                )),
-                            });
-                        }
-                    }
-                };
-                let kind = if dim.is_none() && l.kind == Kind::Percent {
-                    Kind::Percent
-                } else {
-                    Kind::Number
-                };
-                // Whole-number certain exponents (`(1 + g) ^ (year - 2024)`)
-                // take the much cheaper `powi`.
-                let whole =
-                    !r.is_uncertain() && r.data.iter().all(|&k| k.fract() == 0.0 && k.abs() <= 1e6);
-                let out = if whole {
-                    zip(&l, &r, |a, b| a.powi(b as i32))
-                } else {
-                    zip(&l, &r, f64::powf)
-                };
-                let v = self.shaped(out, dim, kind, l.hint);
-                self.finite_arith(v, span)
-            }
-            BinOp::To => unreachable!("handled by the caller"),
-        }
-    }
-
-    /// Like [`finite`](Self::finite) but also for years: arithmetic on a
-    /// `never` year is an error.
-    fn finite_arith(&self, v: Value, span: Span) -> R<Value> {
-        let kind = v.kind;
-        let v = self.finite(
-            Value {
-                kind: Kind::Number,
-                ..v
-            },
-            span,
-        )?;
-        Ok(Value { kind, ..v })
-    }
-}
-
-impl World {
-    /// A node's value; an error that was already reported shows as `Skipped`.
-    pub fn value(&self, id: usize) -> R<Value> {
-        match self.values.get(id) {
-            Some(Some(v)) => Ok((**v).clone()),
-            _ => Err(EvalError::Skipped),
-        }
+        Ok(self.value(e, out))
     }
 }

@@ -1,75 +1,30 @@
-//! The built-in functions: reductions over years, running operations over a
-//! series, year-by-year `min`/`max`/`abs`/`clamp`, the distributions, and
-//! the reductions of Monte Carlo samples. Everything works per sample.
+//! The built-in functions, evaluated: one arm per entry of the registry
+//! (`check::vocab`), so a function without an evaluation does not compile.
+//! Everything works per sample; the types were checked before.
+
+use std::ops::Range;
 
 use super::error::EvalError;
 use super::expr::{Ctx, R};
-use super::value::{Value, map_buf, zip};
-use crate::span::Span;
-use crate::syntax::ast::{Expr, ExprKind, Ident};
-use crate::units::Dim;
-use crate::units::format::Kind;
+use super::value::{Lanes, Meta, Value, map_owned, zip};
+use crate::check::ir::Ir;
+use crate::check::vocab::Builtin;
 
-fn bad(func: &Ident, problem: impl Into<String>, span: Span, help: Option<&str>) -> EvalError {
-    EvalError::BadArguments {
-        func: func.name.clone(),
-        problem: problem.into(),
-        span,
-        help: help.map(str::to_string),
-    }
-}
-
-fn arity(func: &Ident, args: &[Expr], lo: usize, hi: usize, span: Span, usage: &str) -> R<()> {
-    if args.len() < lo || args.len() > hi {
-        let n = if lo == hi {
-            format!("{lo}")
-        } else if hi == usize::MAX {
-            format!("at least {lo}")
-        } else {
-            format!("{lo} or {hi}")
-        };
-        let s = if n == "1" { "" } else { "s" };
-        return Err(bad(
-            func,
-            format!("takes {n} argument{s}, found {}", args.len()),
-            span,
-            Some(usage),
-        ));
-    }
-    Ok(())
-}
-
-/// A whole-number scalar argument, such as the `n` of `lag(x, n)`.
-fn whole(ctx: &Ctx, func: &Ident, e: &Expr, what: &str) -> R<i64> {
-    let v = ctx.unmasked().eval(e)?;
-    let x = v.data[0];
-    if v.series
-        || v.is_uncertain()
-        || !v.dim.is_none()
-        || v.is_bool()
-        || x.fract() != 0.0
-        || !x.is_finite()
-    {
-        return Err(bad(func, format!("needs {what} here"), e.span, None));
-    }
-    Ok(x as i64)
-}
-
-/// `f(year_values_of_one_sample) -> results` applied to every sample of a
+/// `f(periods_of_one_sample) -> results` applied to every sample of a
 /// value spread over the timeline: the per-sample view of a series.
 fn per_sample(
     x: &Value,
-    years: usize,
+    periods: usize,
     out_rows: usize,
     mut f: impl FnMut(&[f64], &mut [f64]),
 ) -> Vec<f64> {
-    let n = x.samples;
-    let lanes = x.lanes(years, n);
+    let n = x.samples();
+    let lanes = x.lanes(periods, n);
     let mut out = vec![0.0; out_rows * n];
-    let mut col = vec![0.0; years];
+    let mut col = vec![0.0; periods];
     let mut res = vec![0.0; out_rows];
     for s in 0..n {
-        for y in 0..years {
+        for y in 0..periods {
             col[y] = lanes[y * n + s];
         }
         f(&col, &mut res);
@@ -80,348 +35,284 @@ fn per_sample(
     out
 }
 
-pub fn call(ctx: &Ctx, func: &Ident, args: &[Expr], span: Span) -> R<Value> {
-    let name = func.name.as_str();
-    match name {
-        "sum" | "avg" | "peak" | "trough" => {
-            arity(
-                func,
-                args,
-                1,
-                2,
-                span,
-                &format!("`{name}(x)` or `{name}(x, 2025..2027)`"),
-            )?;
+fn bad(
+    f: Builtin,
+    problem: impl Into<String>,
+    span: crate::span::Span,
+    help: Option<&str>,
+) -> EvalError {
+    EvalError::BadArguments {
+        func: f.name().into(),
+        problem: problem.into(),
+        span,
+        help: help.map(str::to_string),
+    }
+}
+
+/// A whole number given as a value (`lag(x, n)`).
+fn whole(ctx: &Ctx, f: Builtin, e: &Ir, what: &str) -> R<i64> {
+    let v = ctx.unmasked().eval(e)?;
+    let x = v.data()[0];
+    if x.fract() != 0.0 || !x.is_finite() || x.abs() > 1e9 {
+        return Err(bad(f, format!("needs {what} here"), e.span, None));
+    }
+    Ok(x as i64)
+}
+
+pub fn call(ctx: &Ctx, e: &Ir, f: Builtin, args: &[Ir], range: Option<Range<usize>>) -> R<Value> {
+    let meta = Meta::of(e.ty, e.hint);
+    let periods = ctx.periods();
+    let out = |l: Lanes| Value::from_rows(meta, l.shape.series, l.shape.samples, l.data);
+    match f {
+        Builtin::Sum | Builtin::Avg | Builtin::Peak | Builtin::Trough => {
             let x = ctx.unmasked().eval(&args[0])?;
-            ctx.number(&x, args[0].span)?;
-            let years = ctx.need_timeline(span)?;
-            let (lo, hi) = match args.get(1) {
-                None => (0, years),
-                Some(Expr {
-                    kind: ExprKind::Range { start, end },
-                    span: rspan,
-                }) => {
-                    let (s, e) = ctx.m.timeline.unwrap_or((0, -1));
-                    if start > end || *start < s || *end > e {
-                        return Err(EvalError::YearOutside {
-                            year: format!("{start}..{end}"),
-                            start: s,
-                            end: e,
-                            span: *rspan,
-                            timeline: ctx.m.timeline_span,
-                        });
-                    }
-                    ((start - s) as usize, (end - s + 1) as usize)
-                }
-                Some(other) => {
-                    return Err(bad(
-                        func,
-                        "takes a year range as its second argument",
-                        other.span,
-                        Some("write `sum(x, 2025..2027)`"),
-                    ));
-                }
-            };
-            // Year by year into one accumulator per sample: whole rows at a time.
-            let (init, op): (f64, fn(f64, f64) -> f64) = match name {
-                "sum" | "avg" => (0.0, |a, b| a + b),
-                "peak" => (f64::NEG_INFINITY, f64::max),
+            let r = range.unwrap_or(0..periods);
+            let (init, op): (f64, fn(f64, f64) -> f64) = match f {
+                Builtin::Sum | Builtin::Avg => (0.0, |a, b| a + b),
+                Builtin::Peak => (f64::NEG_INFINITY, f64::max),
                 _ => (f64::INFINITY, f64::min),
             };
-            let mut acc = vec![init; x.samples];
-            for y in lo..hi {
-                let row = x.year(y);
+            // Period by period into one accumulator per sample.
+            let mut acc = vec![init; x.samples()];
+            for y in r.clone() {
+                let row = x.row(y);
                 if row.len() == 1 {
                     acc.iter_mut().for_each(|a| *a = op(*a, row[0]));
                 } else {
                     acc.iter_mut().zip(row).for_each(|(a, &v)| *a = op(*a, v));
                 }
             }
-            if name == "avg" {
-                acc.iter_mut().for_each(|a| *a /= (hi - lo) as f64);
+            if f == Builtin::Avg {
+                let n = r.len().max(1) as f64;
+                acc.iter_mut().for_each(|a| *a /= n);
             }
-            let data = acc;
-            let kind = if x.kind == Kind::Year {
-                Kind::Number
-            } else {
-                x.kind
-            };
-            Ok(Value {
-                series: false,
-                data: data.into(),
-                kind,
-                ..x
-            })
+            let v = Value::from_rows(meta, false, x.samples(), acc);
+            if matches!(f, Builtin::Peak | Builtin::Trough) {
+                return Ok(v);
+            }
+            ctx.finite(v, e.span, "the sum overflowed")
         }
-        "cumsum" | "delta" | "yoy" => {
-            arity(func, args, 1, 1, span, &format!("`{name}(x)`"))?;
+        Builtin::Cumsum | Builtin::Delta | Builtin::Yoy => {
             let x = ctx.unmasked().eval(&args[0])?;
-            ctx.number(&x, args[0].span)?;
-            let years = ctx.need_timeline(span)?;
+            let ppy = ctx.m.timeline.map_or(1, |t| t.per_year());
             let mut zero_at: Option<usize> = None;
-            let data = per_sample(&x, years, years, |d, out| {
+            let data = per_sample(&x, periods, periods, |d, o| {
                 let mut acc = 0.0;
-                for i in 0..years {
-                    out[i] = match name {
-                        "cumsum" => {
+                for i in 0..periods {
+                    o[i] = match f {
+                        Builtin::Cumsum => {
                             acc += d[i];
                             acc
                         }
-                        _ if i == 0 => 0.0,
-                        "delta" => d[i] - d[i - 1],
+                        Builtin::Delta if i == 0 => 0.0,
+                        Builtin::Delta => d[i] - d[i - 1],
+                        _ if i < ppy => 0.0,
                         _ => {
-                            if d[i - 1] == 0.0 && zero_at.is_none() {
-                                zero_at = Some(i - 1);
+                            let before = d[i - ppy];
+                            if before == 0.0 && zero_at.is_none() {
+                                zero_at = Some(i - ppy);
                             }
-                            (d[i] - d[i - 1]) / d[i - 1]
+                            (d[i] - before) / before
                         }
                     };
                 }
             });
             if let Some(i) = zero_at {
                 return Err(EvalError::DivisionByZero {
-                    year: Some(ctx.start() + i as i64),
+                    period: Some(ctx.period_label(i)),
                     span: args[0].span,
                 });
             }
-            let v = match name {
-                "yoy" => Value {
-                    series: true,
-                    data: data.into(),
-                    dim: Dim::NONE,
-                    kind: Kind::Percent,
-                    ..x
-                },
-                _ => Value {
-                    series: true,
-                    data: data.into(),
-                    kind: if x.kind == Kind::Year {
-                        Kind::Number
-                    } else {
-                        x.kind
-                    },
-                    ..x
-                },
-            };
-            ctx.finite(v, span)
+            let v = Value::from_rows(meta, true, x.samples(), data);
+            ctx.finite(v, e.span, "a value overflowed")
         }
-        "lag" => {
-            arity(
-                func,
-                args,
-                2,
-                2,
-                span,
-                "`lag(x, n)`: the value n years earlier",
-            )?;
+        Builtin::Lag => {
             let x = ctx.unmasked().eval(&args[0])?;
-            let n = whole(ctx, func, &args[1], "a whole number of years")?;
-            let years = ctx.need_timeline(span)?;
-            let last = years as i64 - 1;
-            let data = per_sample(&x, years, years, |d, out| {
-                for i in 0..years as i64 {
-                    out[i as usize] = d[(i - n).clamp(0, last.max(0)) as usize];
+            let n = whole(ctx, f, &args[1], "a whole number of periods")?;
+            let last = periods as i64 - 1;
+            let data = per_sample(&x, periods, periods, |d, o| {
+                for i in 0..periods as i64 {
+                    o[i as usize] = d[(i - n).clamp(0, last.max(0)) as usize];
                 }
             });
-            Ok(Value {
-                series: true,
-                data: data.into(),
-                ..x
-            })
+            Ok(Value::from_rows(meta, true, x.samples(), data))
         }
-        "cagr" => {
-            arity(func, args, 3, 3, span, "`cagr(x, 2024, 2030)`")?;
+        Builtin::Cagr => {
             let x = ctx.unmasked().eval(&args[0])?;
-            ctx.number(&x, args[0].span)?;
-            let years = ctx.need_timeline(span)?;
-            let y0 = ctx.unmasked().eval(&args[1])?;
-            let i0 = ctx.year_index(&y0, args[1].span)?;
-            let y1 = ctx.unmasked().eval(&args[2])?;
-            let i1 = ctx.year_index(&y1, args[2].span)?;
+            let at = |a: &Ir| -> R<(usize, f64)> {
+                let v = ctx.unmasked().eval(a)?.data()[0];
+                let i = ctx.period_index(v, a.span)?;
+                Ok((i, v))
+            };
+            let (i0, t0) = at(&args[1])?;
+            let (i1, t1) = at(&args[2])?;
             if i0 == i1 {
-                return Err(bad(func, "needs two different years", args[2].span, None));
+                return Err(bad(f, "needs two different periods", args[2].span, None));
             }
+            let years = t1 - t0;
             let mut zero = false;
-            let data = per_sample(&x, years, 1, |d, out| {
+            let data = per_sample(&x, periods, 1, |d, o| {
                 zero |= d[i0] == 0.0;
-                out[0] = (d[i1] / d[i0]).powf(1.0 / (i1 as f64 - i0 as f64)) - 1.0;
+                o[0] = (d[i1] / d[i0]).powf(1.0 / years) - 1.0;
             });
             if zero {
                 return Err(EvalError::DivisionByZero {
-                    year: Some(ctx.start() + i0 as i64),
+                    period: Some(ctx.period_label(i0)),
                     span: args[0].span,
                 });
             }
-            let v = Value {
-                series: false,
-                data: data.into(),
-                dim: Dim::NONE,
-                kind: Kind::Percent,
-                ..x
-            };
-            ctx.finite(v, span)
+            let v = Value::from_rows(meta, false, x.samples(), data);
+            ctx.finite(
+                v,
+                e.span,
+                "the growth rate is not a number (negative values?)",
+            )
         }
-        "min" | "max" => {
-            let other = if name == "min" {
-                ("lowest", "trough")
-            } else {
-                ("highest", "peak")
-            };
-            let usage = format!(
-                "`{name}(a, b, …)`, year by year; for the {} over years use `{}(x)`",
-                other.0, other.1
-            );
-            arity(func, args, 2, usize::MAX, span, &usage)?;
+        Builtin::Min | Builtin::Max => {
             let mut acc = ctx.eval(&args[0])?;
-            ctx.number(&acc, args[0].span)?;
             for a in &args[1..] {
                 let v = ctx.eval(a)?;
-                ctx.number(&v, a.span)?;
-                if v.dim != acc.dim {
-                    return Err(EvalError::UnitMismatch {
-                        op: "compare",
-                        symbol: if name == "min" { "min" } else { "max" },
-                        left: ctx.label(&acc),
-                        right: ctx.label(&v),
-                        lspan: args[0].span,
-                        rspan: a.span,
-                    });
-                }
-                let l = if name == "min" {
+                let l = if f == Builtin::Min {
                     zip(&acc, &v, f64::min)
                 } else {
                     zip(&acc, &v, f64::max)
                 };
-                let kind = if acc.kind == v.kind {
-                    acc.kind
-                } else {
-                    Kind::Number
-                };
-                acc = Value {
-                    series: l.series,
-                    samples: l.samples,
-                    data: l.data.into(),
-                    kind,
-                    hint: acc.hint.or(v.hint),
-                    ..acc
-                };
+                acc = out(l);
             }
-            Ok(acc)
+            Ok(acc.with_meta(meta))
         }
-        "abs" => {
-            arity(func, args, 1, 1, span, "`abs(x)`")?;
+        Builtin::Abs => {
             let x = ctx.eval(&args[0])?;
-            ctx.number(&x, args[0].span)?;
-            Ok(Value {
-                data: map_buf(&x.data, f64::abs).into(),
-                ..x
-            })
+            Ok(out(map_owned(x, f64::abs)))
         }
-        "clamp" => {
-            arity(func, args, 3, 3, span, "`clamp(x, lo, hi)`")?;
+        Builtin::Clamp => {
             let x = ctx.eval(&args[0])?;
             let lo = ctx.eval(&args[1])?;
             let hi = ctx.eval(&args[2])?;
-            for (v, a) in [(&x, &args[0]), (&lo, &args[1]), (&hi, &args[2])] {
-                ctx.number(v, a.span)?;
-                if v.dim != x.dim {
-                    return Err(EvalError::UnitMismatch {
-                        op: "clamp",
-                        symbol: "clamp",
-                        left: ctx.label(&x),
-                        right: ctx.label(v),
-                        lspan: args[0].span,
-                        rspan: a.span,
-                    });
-                }
-            }
-            let l = zip(&x, &lo, f64::max);
-            let t = Value {
-                series: l.series,
-                samples: l.samples,
-                data: l.data.into(),
-                ..x.clone()
+            let t = out(zip(&x, &lo, f64::max));
+            Ok(out(zip(&t, &hi, f64::min)))
+        }
+        Builtin::Round | Builtin::Floor | Builtin::Ceil => {
+            let x = ctx.eval(&args[0])?;
+            let op: fn(f64) -> f64 = match f {
+                Builtin::Round => f64::round,
+                Builtin::Floor => f64::floor,
+                _ => f64::ceil,
             };
-            let l = zip(&t, &hi, f64::min);
-            Ok(Value {
-                series: l.series,
-                samples: l.samples,
-                data: l.data.into(),
-                ..x
-            })
-        }
-        "share" => super::allocate::share(ctx, func, args, span),
-        "normal" | "lognormal" | "uniform" | "triangular" | "pert" => {
-            super::random::distribution(ctx, func, args, span)
-        }
-        "mean" | "sd" | "prob" => {
-            arity(func, args, 1, 1, span, &format!("`{name}(x)`"))?;
-            let x = ctx.unmasked().eval(&args[0])?;
-            if name == "prob" {
-                if !x.is_bool() {
-                    return Err(EvalError::Type {
-                        expected: "a condition (true/false)".into(),
-                        found: ctx.label(&x),
-                        span: args[0].span,
-                        help: Some(
-                            "`prob` gives how likely a condition is: `prob(spend@2027 > $25B)`"
-                                .into(),
-                        ),
-                    });
+            match args.get(1) {
+                None => Ok(out(map_owned(x, op))),
+                Some(s) => {
+                    let step = ctx.eval(s)?;
+                    if let Some(i) = step.data().iter().position(|v| *v <= 0.0) {
+                        let _ = i;
+                        return Err(bad(f, "needs a step above zero", s.span, None));
+                    }
+                    let v = out(zip(&x, &step, move |a, b| op(a / b) * b));
+                    ctx.finite(v, e.span, "a value overflowed")
                 }
-                let data = super::stats::prob(&x);
-                return Ok(Value {
-                    dim: Dim::NONE,
-                    kind: Kind::Percent,
-                    samples: 1,
-                    data: data.into(),
-                    ..x
-                });
             }
-            ctx.number(&x, args[0].span)?;
-            let data = if name == "mean" {
+        }
+        Builtin::Exp => {
+            let x = ctx.eval(&args[0])?;
+            let v = out(map_owned(x, f64::exp));
+            ctx.finite(v, e.span, "`exp` of a number this large overflows")
+        }
+        Builtin::Ln => {
+            let x = ctx.eval(&args[0])?;
+            if let Some(i) = x
+                .data()
+                .iter()
+                .enumerate()
+                .position(|(i, v)| *v <= 0.0 && ctx.live(x.shape(), i))
+            {
+                let _ = i;
+                return Err(bad(f, "takes a number above zero", args[0].span, None));
+            }
+            Ok(out(map_owned(x, f64::ln)))
+        }
+        Builtin::Npv => {
+            let x = ctx.unmasked().eval(&args[0])?;
+            let rate = ctx.unmasked().eval(&args[1])?;
+            let tl = ctx
+                .m
+                .timeline
+                .unwrap_or_else(|| crate::time::Timeline::yearly(0, -1));
+            let t0 = tl.value_of(0);
+            let n = x.samples().max(rate.samples());
+            let mut acc = vec![0.0; n];
+            for i in 0..periods {
+                let t = tl.value_of(i) - t0;
+                let row = x.row(if x.is_series() { i } else { 0 });
+                let rr = rate.row(0);
+                for (s, a) in acc.iter_mut().enumerate() {
+                    let v = if row.len() == 1 { row[0] } else { row[s] };
+                    let r = if rr.len() == 1 { rr[0] } else { rr[s] };
+                    *a += v / (1.0 + r).powf(t);
+                }
+            }
+            let v = Value::from_rows(meta, false, n, acc);
+            ctx.finite(
+                v,
+                e.span,
+                "the discounted sum overflowed (a rate of -100% or below?)",
+            )
+        }
+        Builtin::Share | Builtin::Total => {
+            unreachable!("share and total are lowered to their own nodes")
+        }
+        Builtin::Mean | Builtin::Sd => {
+            let x = ctx.unmasked().eval(&args[0])?;
+            let data = if f == Builtin::Mean {
                 super::stats::mean(&x)
             } else {
                 super::stats::sd(&x)
             };
-            let kind = if x.kind == Kind::Year {
-                Kind::Number
-            } else {
-                x.kind
-            };
-            Ok(Value {
-                samples: 1,
-                data: data.into(),
-                kind,
-                ..x
-            })
+            let v = Value::from_rows(meta, x.is_series(), 1, data);
+            ctx.finite(v, e.span, "the samples overflowed")
         }
-        "percentile" => {
-            arity(func, args, 2, 2, span, "`percentile(x, 95%)`")?;
+        Builtin::Percentile => {
             let x = ctx.unmasked().eval(&args[0])?;
-            ctx.number(&x, args[0].span)?;
-            let p = ctx.unmasked().eval(&args[1])?;
-            let pv = p.data[0];
-            if p.series
-                || p.is_uncertain()
-                || !p.dim.is_none()
-                || p.is_bool()
-                || !(0.0..=1.0).contains(&pv)
-            {
+            let p = ctx.unmasked().eval(&args[1])?.data()[0];
+            if !(0.0..=1.0).contains(&p) {
                 return Err(bad(
-                    func,
+                    f,
                     "needs a percentage between 0% and 100%",
                     args[1].span,
                     Some("write `percentile(x, 95%)`"),
                 ));
             }
-            let data = super::stats::percentile(&x, pv);
-            Ok(Value {
-                samples: 1,
-                data: data.into(),
-                ..x
-            })
+            let data = super::stats::percentile(&x, p);
+            Ok(Value::from_rows(meta, x.is_series(), 1, data))
         }
-        _ => Err(EvalError::Skipped),
+        Builtin::Prob => {
+            let x = ctx.unmasked().eval(&args[0])?;
+            let data = super::stats::prob(&x);
+            Ok(Value::from_rows(meta, x.is_series(), 1, data))
+        }
+        Builtin::Rankcorr => {
+            let a = ctx.unmasked().eval(&args[0])?;
+            let b = ctx.unmasked().eval(&args[1])?;
+            let series = a.is_series() || b.is_series();
+            let rows = if series { periods } else { 1 };
+            let mut data = Vec::with_capacity(rows);
+            for y in 0..rows {
+                let (ra, rb) = (a.row(y), b.row(y));
+                if ra.len() < 2 || rb.len() < 2 || ra.len() != rb.len() {
+                    return Err(bad(
+                        f,
+                        "needs two uncertain values drawn together",
+                        e.span,
+                        Some("both arguments must depend on uncertain inputs"),
+                    ));
+                }
+                data.push(super::stats::spearman(ra, rb));
+            }
+            Ok(Value::from_rows(meta, series, 1, data))
+        }
+        Builtin::Normal
+        | Builtin::Lognormal
+        | Builtin::Uniform
+        | Builtin::Triangular
+        | Builtin::Pert => unreachable!("distributions are lowered to random inputs"),
     }
 }

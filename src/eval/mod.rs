@@ -1,8 +1,9 @@
-//! Evaluation: computes every node of the model's graph in dependency order
-//! for one scenario (a "world"), reusing the base world's values for
-//! everything an override does not reach.
+//! Evaluation: computes every node of a scenario's definitions in
+//! dependency order (a [`World`]), reusing another world's values for
+//! every node its definitions did not change — how scenarios, the REPL,
+//! goal seek and sensitivity recompute only what an edit reaches.
 
-pub mod allocate;
+pub mod alloc;
 pub mod error;
 pub mod expr;
 pub mod functions;
@@ -13,200 +14,379 @@ pub mod value;
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use allocate::AllocResult;
+pub use alloc::AllocResult;
 pub use error::EvalError;
 pub use expr::{Ctx, Tol};
-pub use value::Value;
+pub use value::{Meta, Shape, Value};
 
-use crate::check::{CheckError, Model, NodeId, NodeKind, cycle_error, resolve, topo_order};
-use crate::syntax::ast::Expr;
-use crate::units::Dim;
+use crate::check::ir::{Ir, NodeId};
+use crate::check::vocab::PField;
+use crate::check::{Defs, Model, NodeKind};
+use crate::units::format::Kind;
 
-/// The values of every node under one scenario.
-#[derive(Clone, Debug, Default)]
+/// The values of every node under one scenario's definitions.
+#[derive(Clone, Debug)]
 pub struct World {
     pub scenario: String,
-    pub overrides: HashMap<NodeId, Expr>,
-    /// `None` where the node is absent (an unset property) or failed.
+    pub defs: Arc<Defs>,
+    /// Monte Carlo samples per uncertain value, and the first sample's index
+    /// in the run (a part of a run draws its own part of every stream).
+    pub samples: usize,
+    pub sample_from: usize,
+    pub seed: u64,
+    /// `None` where the node failed (its error is in `errors`) or reads one
+    /// that did.
     pub values: Vec<Option<Arc<Value>>>,
     pub alloc: Option<Arc<AllocResult>>,
+    /// Errors of this world's own nodes, in evaluation order.
+    pub errors: Vec<(NodeId, EvalError)>,
+    /// Inputs drawn in another order (rank correlation), by input key.
+    pub permutations: HashMap<u64, Arc<Vec<u32>>>,
+    /// What the plan decided, when the model has one.
+    pub plan: Option<Arc<crate::decide::plan::PlanOutcome>>,
 }
 
 impl World {
-    /// The expression a node has in this world (an override, else the file's).
-    pub fn expr<'a>(&'a self, m: &'a Model, id: NodeId) -> Option<&'a Expr> {
-        self.overrides.get(&id).or(m.nodes[id].expr.as_ref())
-    }
-}
-
-/// Whether long Monte Carlo runs draw a progress bar on standard error. The
-/// command line turns it on when standard error is a terminal.
-pub static SHOW_PROGRESS: AtomicBool = AtomicBool::new(false);
-
-/// A progress bar over `n` nodes, for runs big enough to be worth one.
-fn progress(m: &Model, n: usize, what: &str) -> Option<indicatif::ProgressBar> {
-    let big = m.samples.saturating_mul(m.years().max(1)) >= 2_000_000;
-    if !SHOW_PROGRESS.load(Ordering::Relaxed) || !big || n == 0 {
-        return None;
-    }
-    let bar = indicatif::ProgressBar::new(n as u64);
-    let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} values")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> ");
-    bar.set_style(style);
-    bar.set_message(format!("{what}: {} samples", m.samples));
-    Some(bar)
-}
-
-/// Evaluates the base model (the file as written).
-pub fn evaluate(m: &Model) -> (World, Vec<EvalError>) {
-    let mut w = World {
-        scenario: "base".into(),
-        values: vec![None; m.nodes.len()],
-        ..World::default()
-    };
-    let mut errors = Vec::new();
-    let bar = progress(m, m.order.len(), "base");
-    for &id in &m.order {
-        eval_node(m, &mut w, id, &mut errors);
-        if let Some(b) = &bar {
-            b.inc(1);
+    /// A world with nothing computed yet.
+    pub fn empty(m: &Model, defs: Arc<Defs>) -> World {
+        World {
+            scenario: defs.scenario.clone(),
+            values: vec![None; m.nodes.len()],
+            defs,
+            samples: m.samples.max(1),
+            sample_from: 0,
+            seed: m.seed,
+            alloc: None,
+            errors: Vec::new(),
+            permutations: HashMap::new(),
+            plan: None,
         }
     }
-    if let Some(b) = bar {
-        b.finish_and_clear();
+
+    /// A node's value; one that failed (or reads one that did) shows as
+    /// `Skipped`, naming it.
+    pub fn value(&self, m: &Model, id: NodeId) -> Result<Value, EvalError> {
+        match self.values.get(id) {
+            Some(Some(v)) => Ok((**v).clone()),
+            _ => Err(EvalError::Skipped(m.nodes[id].name.clone())),
+        }
     }
-    (w, errors)
+
+    /// Samples of an input in the order a rank correlation asks for.
+    pub fn arrange(&self, key: u64, values: Vec<f64>) -> Vec<f64> {
+        match self.permutations.get(&key) {
+            Some(perm) if perm.len() == values.len() => {
+                perm.iter().map(|&i| values[i as usize]).collect()
+            }
+            _ => values,
+        }
+    }
+
+    /// The `by optimal` flows a plan fixed, if any.
+    pub fn plan_flows(&self) -> Option<&alloc::PlanFlows> {
+        self.plan.as_deref().map(|p| &p.flows)
+    }
+
+    /// Whether every node of the world was computed without error.
+    pub fn is_sound(&self) -> bool {
+        self.errors.is_empty()
+    }
 }
 
-/// Evaluates the model under `overrides`, recomputing only the nodes that
-/// depend on them and sharing every other value with `base`.
-pub fn evaluate_with(
-    m: &Model,
-    base: &World,
-    name: &str,
-    overrides: HashMap<NodeId, Expr>,
-) -> Result<(World, Vec<EvalError>), Vec<CheckError>> {
-    let mut deps_override = HashMap::new();
-    let mut check_errors = Vec::new();
-    for (id, e) in &overrides {
-        let mut deps = Vec::new();
-        resolve(m, e, &mut deps, &mut check_errors);
-        deps_override.insert(*id, deps);
+/// Evaluates every node of `defs`.
+pub fn evaluate(m: &Model, defs: Arc<Defs>) -> World {
+    let mut w = World::empty(m, defs);
+    let order = w.defs.order.clone();
+    for id in order {
+        eval_node(m, &mut w, id);
     }
-    if !check_errors.is_empty() {
-        return Err(check_errors);
-    }
-    let (order, cycles) = topo_order(m, &deps_override);
-    if !cycles.is_empty() {
-        return Err(cycles.iter().map(|c| cycle_error(m, c)).collect());
-    }
-    let mut dirty = vec![false; m.nodes.len()];
-    for &id in &order {
-        let deps = deps_override.get(&id).unwrap_or(&m.nodes[id].deps);
-        dirty[id] = overrides.contains_key(&id) || deps.iter().any(|&d| dirty[d]);
-    }
-    let mut w = World {
-        scenario: name.to_string(),
-        overrides,
-        values: base.values.clone(),
-        alloc: base.alloc.clone(),
-    };
-    let mut errors = Vec::new();
-    let bar = progress(m, dirty.iter().filter(|&&d| d).count(), name);
-    for &id in &order {
-        if let (true, Some(b)) = (dirty[id], &bar) {
-            b.inc(1);
+    w
+}
+
+/// Evaluates `defs` starting from `from`: nodes whose definition is the
+/// same (not dirty here, and not downstream of a node `from` computed
+/// differently) keep `from`'s values.
+pub fn evaluate_from(m: &Model, from: &World, defs: Arc<Defs>) -> World {
+    let mut w = World::empty(m, defs);
+    w.samples = from.samples;
+    w.sample_from = from.sample_from;
+    w.seed = from.seed;
+    w.permutations = from.permutations.clone();
+    let order = w.defs.order.clone();
+    let same_run = w.samples == from.samples && w.seed == from.seed;
+    let mut changed = vec![false; m.nodes.len()];
+    for id in order {
+        let reuse = same_run
+            && from.values[id].is_some()
+            && same_definition(m, &w.defs, &from.defs, id)
+            && !w.defs.deps[id].iter().any(|&d| changed[d]);
+        if reuse {
+            w.values[id] = from.values[id].clone();
+            match m.nodes[id].kind {
+                NodeKind::Allocation => w.alloc = from.alloc.clone(),
+                NodeKind::Plan => w.plan = from.plan.clone(),
+                _ => {}
+            }
+        } else {
+            changed[id] = true;
+            eval_node(m, &mut w, id);
         }
-        if dirty[id] {
+    }
+    w
+}
+
+/// Whether node `id` is defined the same way in two definitions (its
+/// expression, or what a computed node is computed from).
+pub fn same_definition(m: &Model, a: &Defs, b: &Defs, id: NodeId) -> bool {
+    fn same(x: &Option<Arc<Ir>>, y: &Option<Arc<Ir>>) -> bool {
+        match (x, y) {
+            (Some(x), Some(y)) => Arc::ptr_eq(x, y) || x == y,
+            (None, None) => true,
+            _ => false,
+        }
+    }
+    let same_deps = Arc::ptr_eq(&a.deps[id], &b.deps[id]) || a.deps[id] == b.deps[id];
+    same_deps
+        && same(&a.ir[id], &b.ir[id])
+        && same(&a.upper[id], &b.upper[id])
+        && match m.nodes[id].kind {
+            NodeKind::Allocation => Arc::ptr_eq(&a.alloc, &b.alloc) || *a.alloc == *b.alloc,
+            NodeKind::Solve(i) => a.solve_conditions.get(i) == b.solve_conditions.get(i),
+            NodeKind::Plan => match (&a.plan, &b.plan) {
+                (Some(x), Some(y)) => Arc::ptr_eq(x, y) || **x == **y,
+                (None, None) => true,
+                _ => false,
+            },
+            _ => true,
+        }
+}
+
+/// Evaluates one node into the world, recording its error.
+pub fn eval_node(m: &Model, w: &mut World, id: NodeId) {
+    match compute_node(m, w, id) {
+        Ok(v) => w.values[id] = Some(Arc::new(v)),
+        Err(e) => {
             w.values[id] = None;
-            if m.nodes[id].kind == NodeKind::Allocation {
-                w.alloc = None;
+            if !e.is_skipped() {
+                w.errors.push((id, e));
             }
-            eval_node(m, &mut w, id, &mut errors);
         }
     }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    Ok((w, errors))
 }
 
-fn eval_node(m: &Model, w: &mut World, id: NodeId, errors: &mut Vec<EvalError>) {
+fn compute_node(m: &Model, w: &mut World, id: NodeId) -> Result<Value, EvalError> {
     let node = &m.nodes[id];
-    let ctx = Ctx::new(m, w);
-    let result: Result<Option<Value>, EvalError> = match &node.kind {
-        NodeKind::Allocation => match allocate::compute(&ctx) {
-            Ok(a) => {
-                w.alloc = Some(Arc::new(a));
-                return;
-            }
-            Err(e) => Err(e),
-        },
-        NodeKind::Unit { base: Some(b) } => Ok(Some(Value::scalar(1.0, Dim::base(*b)))),
-        kind => match w.expr(m, id) {
-            None => Ok(None),
-            Some(e) => ctx
-                .eval(e)
-                .and_then(|v| finish_node(&ctx, kind, &node.name, e, v).map(Some)),
-        },
-    };
-    match result {
-        Ok(v) => w.values[id] = v.map(Arc::new),
-        Err(EvalError::Skipped) => {}
-        Err(e) => errors.push(e),
+    let defs = w.defs.clone();
+    let periods = m.periods();
+    match &node.kind {
+        NodeKind::Allocation => {
+            let ctx = Ctx::new(m, w);
+            let a = alloc::compute(&ctx)?;
+            w.alloc = Some(Arc::new(a));
+            Ok(Value::scalar(0.0, Meta::NUMBER))
+        }
+        NodeKind::Capacity(p) => capacity(m, w, *p),
+        NodeKind::Built(p) => {
+            let meta = Meta::of(defs.ty[id], defs.hint[id]);
+            let data = match w.plan.as_deref() {
+                Some(plan) => plan
+                    .built
+                    .get(*p)
+                    .cloned()
+                    .unwrap_or_else(|| vec![0.0; periods]),
+                None => vec![0.0; periods],
+            };
+            Ok(Value::series(data, meta))
+        }
+        NodeKind::Solve(i) => crate::decide::solve::run(m, w, *i),
+        NodeKind::Plan => {
+            let outcome = crate::decide::plan::run(m, w)?;
+            w.plan = Some(Arc::new(outcome));
+            Ok(Value::scalar(0.0, Meta::NUMBER))
+        }
+        kind => {
+            let Some(ir) = defs.ir[id].clone() else {
+                // A known property the file left out: nothing to compute.
+                return Ok(Value::scalar(0.0, Meta::NUMBER));
+            };
+            let ctx = Ctx::new(m, w);
+            let v = ctx
+                .eval(&ir)?
+                .with_meta(Meta::of(defs.ty[id], defs.hint[id]));
+            finish(m, &ctx, kind, &node.name, &ir, v)
+        }
     }
 }
 
-/// What each kind of node requires of its value.
-fn finish_node(
+/// What each kind of node requires of its value at run time.
+fn finish(
+    m: &Model,
     ctx: &Ctx,
     kind: &NodeKind,
     name: &str,
-    e: &Expr,
+    ir: &Ir,
     v: Value,
 ) -> Result<Value, EvalError> {
+    let periods = m.periods();
     match kind {
         NodeKind::Demand(_) => {
-            ctx.number(&v, e.span)?;
-            let years = ctx.need_timeline(e.span)?;
-            let v = v.into_series(years);
-            if let Some(i) = v.data.iter().position(|x| *x < 0.0) {
-                return Err(EvalError::Negative {
-                    what: "demand",
-                    name: name.to_string(),
-                    year: ctx.start() + i as i64,
-                    value: crate::units::format_quantity(
-                        v.data[i],
-                        v.dim,
-                        v.kind,
-                        v.hint,
-                        &ctx.m.base_names,
-                    ),
-                    span: e.span,
-                });
+            let v = v.into_series(periods).with_kind(Kind::Number);
+            negative(ctx, "demand", name, ir, &v)?;
+            Ok(v)
+        }
+        NodeKind::Prop {
+            provider,
+            field: Some(f @ (PField::Capacity | PField::Price | PField::Commit)),
+        } => {
+            let v = v.into_series(periods);
+            if *f == PField::Capacity {
+                negative(ctx, "capacity", &m.providers[*provider].name, ir, &v)?;
             }
             Ok(v)
         }
-        NodeKind::Prop { prop, .. } if prop == "capacity" || prop == "price" => {
-            ctx.number(&v, e.span)?;
-            let years = ctx.need_timeline(e.span)?;
-            Ok(v.into_series(years))
+        NodeKind::Prop {
+            provider,
+            field: Some(f @ (PField::Online | PField::Retire)),
+        } => {
+            if !v.is_uncertain()
+                && let Some(t) = m.timeline
+            {
+                let x = v.data()[0];
+                let k = x * t.per_year() as f64;
+                if !x.is_finite() || (k - k.round()).abs() > 1e-6 {
+                    return Err(EvalError::NotAPeriod {
+                        name: format!("{}.{}", m.providers[*provider].name, f.name()),
+                        expected: format!("a {}", t.step.noun()),
+                        found: crate::units::format::fmt_sig(x, 8, true),
+                        help: format!("write a whole {}, or round it: `round(x)`", t.step.noun()),
+                        span: ir.span,
+                    });
+                }
+            }
+            Ok(v)
         }
-        NodeKind::Unit { .. } => {
-            ctx.number(&v, e.span)?;
-            if v.series {
-                return Err(EvalError::Type {
-                    expected: "a single value".into(),
-                    found: "a series".into(),
-                    span: e.span,
-                    help: Some("a unit is a fixed amount, such as `unit B200 = 2.5 H100`".into()),
+        NodeKind::Prop {
+            field: Some(PField::Lifetime),
+            ..
+        } => {
+            let x = v.data()[0];
+            if x.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
+                return Err(EvalError::BadArguments {
+                    func: "lifetime".into(),
+                    problem: "must be more than zero years".into(),
+                    span: ir.span,
+                    help: Some("write `lifetime = 15`".into()),
                 });
             }
             Ok(v)
         }
         _ => Ok(v),
     }
+}
+
+fn negative(
+    ctx: &Ctx,
+    what: &'static str,
+    name: &str,
+    ir: &Ir,
+    v: &Value,
+) -> Result<(), EvalError> {
+    if let Some(i) = v.data().iter().position(|x| *x < 0.0) {
+        let row = i / v.samples().max(1);
+        return Err(EvalError::Negative {
+            what,
+            name: name.to_string(),
+            period: ctx.period_label(row),
+            value: crate::units::format_quantity(
+                v.data()[i],
+                v.dim(),
+                Kind::Number,
+                v.hint(),
+                &ctx.m.base_names,
+            ),
+            span: ir.span,
+        });
+    }
+    Ok(())
+}
+
+/// A provider's effective capacity: its `capacity` (unlimited: +∞) plus
+/// the builds still in service, zero before `online` and from `retire` on
+/// — per sample when those are uncertain.
+fn capacity(m: &Model, w: &World, p: usize) -> Result<Value, EvalError> {
+    let prov = &m.providers[p];
+    let defs = &w.defs;
+    let periods = m.periods();
+    let t = m
+        .timeline
+        .unwrap_or_else(|| crate::time::Timeline::yearly(0, -1));
+    let id = prov.capacity;
+    let meta = Meta::of(defs.ty[id], defs.hint[id]);
+    let set = |f: PField| prov.prop(f).filter(|&x| defs.ir[x].is_some());
+    let cap = match set(PField::Capacity) {
+        Some(c) => Some(w.value(m, c)?),
+        None => None,
+    };
+    let online = match set(PField::Online) {
+        Some(c) => Some(w.value(m, c)?),
+        None => None,
+    };
+    let retire = match set(PField::Retire) {
+        Some(c) => Some(w.value(m, c)?),
+        None => None,
+    };
+    let built = w.value(m, prov.built)?;
+    let lifetime = match set(PField::Lifetime) {
+        Some(c) => w.value(m, c)?.data()[0],
+        None => f64::INFINITY,
+    };
+    let limited = m.limited(defs, p);
+    let samples = [cap.as_ref(), online.as_ref(), retire.as_ref()]
+        .iter()
+        .flatten()
+        .map(|v| v.samples())
+        .max()
+        .unwrap_or(1);
+    let base = match (&cap, limited) {
+        (Some(c), _) => c.lanes(periods, samples),
+        (None, true) => vec![0.0; periods * samples],
+        (None, false) => vec![f64::INFINITY; periods * samples],
+    };
+    // Builds in service: a build in year y serves years y … y + lifetime − 1.
+    let b = built.to_series(periods);
+    // A running sum over the builds still in service: one pass.
+    let mut active = vec![0.0; periods];
+    if b.iter().any(|x| *x != 0.0) {
+        let (mut sum, mut oldest) = (0.0, 0);
+        for (i, a) in active.iter_mut().enumerate() {
+            sum += b[i];
+            let y = t.year_of(i) as f64;
+            while oldest <= i && y - (t.year_of(oldest) as f64) >= lifetime {
+                sum -= b[oldest];
+                oldest += 1;
+            }
+            *a = sum;
+        }
+    }
+    let pos = |v: &Option<Value>, s: usize| -> Option<f64> {
+        v.as_ref().map(|v| {
+            let d = v.data();
+            let x = if d.len() == 1 { d[0] } else { d[s] };
+            t.nearest_position(x)
+        })
+    };
+    let mut data = base;
+    for s in 0..samples {
+        let (on, off) = (pos(&online, s), pos(&retire, s));
+        for (i, a) in active.iter().enumerate() {
+            let k = i * samples + s;
+            data[k] += a;
+            let fi = i as f64;
+            if on.is_some_and(|o| fi < o) || off.is_some_and(|r| fi >= r) {
+                data[k] = 0.0;
+            }
+        }
+    }
+    Ok(Value::from_rows(meta, true, samples, data))
 }

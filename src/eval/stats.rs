@@ -15,32 +15,36 @@ pub struct Summary {
 }
 
 fn per_row<T: Send>(v: &Value, f: impl Fn(&[f64]) -> T + Sync + Send) -> Vec<T> {
-    let rows: Vec<&[f64]> = v.data.chunks(v.samples.max(1)).collect();
-    if v.data.len() >= PARALLEL_FROM {
+    let rows: Vec<&[f64]> = v.data().chunks(v.samples().max(1)).collect();
+    if v.data().len() >= PARALLEL_FROM {
         rows.into_par_iter().map(f).collect()
     } else {
         rows.into_iter().map(f).collect()
     }
 }
 
-/// The mean of each year's samples; `never` years (NaN) are left out.
+/// The mean of each period's samples; `never` periods (+∞) are left out.
 pub fn mean(v: &Value) -> Vec<f64> {
     per_row(v, |r| {
         let (sum, n) = r
             .iter()
-            .filter(|x| !x.is_nan())
+            .filter(|x| x.is_finite())
             .fold((0.0, 0usize), |(s, n), x| (s + x, n + 1));
-        if n == 0 { f64::NAN } else { sum / n as f64 }
+        if n == 0 {
+            f64::INFINITY
+        } else {
+            sum / n as f64
+        }
     })
 }
 
 /// The sample standard deviation of each year.
 pub fn sd(v: &Value) -> Vec<f64> {
     let means = mean(v);
-    let rows: Vec<(&[f64], f64)> = v.data.chunks(v.samples.max(1)).zip(means).collect();
+    let rows: Vec<(&[f64], f64)> = v.data().chunks(v.samples().max(1)).zip(means).collect();
     rows.into_iter()
         .map(|(r, m)| {
-            let xs = r.iter().filter(|x| !x.is_nan());
+            let xs = r.iter().filter(|x| x.is_finite());
             let (ss, n) = xs.fold((0.0, 0usize), |(s, n), x| (s + (x - m) * (x - m), n + 1));
             if n < 2 {
                 0.0
@@ -52,7 +56,7 @@ pub fn sd(v: &Value) -> Vec<f64> {
 }
 
 /// Percentile `p` (0..1) of a sorted-or-not row, interpolating between
-/// order statistics; NaN (`never`) sorts last.
+/// order statistics; `never` (+∞) sorts last.
 fn percentile_of(row: &mut [f64], p: f64) -> f64 {
     let n = row.len();
     if n == 1 {
@@ -67,10 +71,18 @@ fn percentile_of(row: &mut [f64], p: f64) -> f64 {
         return a;
     }
     let b = rest.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    interpolate(a, b, frac)
+}
+
+/// Between two order statistics; `never` stays `never` rather than NaN.
+fn interpolate(a: f64, b: f64, frac: f64) -> f64 {
+    if a == b {
+        return a;
+    }
     a + (b - a) * frac
 }
 
-/// Percentile `p` (0..1) of each year's samples.
+/// Percentile `p` (0..1) of each period's samples.
 pub fn percentile(v: &Value, p: f64) -> Vec<f64> {
     per_row(v, |r| percentile_of(&mut r.to_vec(), p))
 }
@@ -121,7 +133,7 @@ fn percentile_in(low: &mut [f64], p: f64, n: usize) -> f64 {
         return a;
     }
     let b = rest.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
-    a + (b - a) * frac
+    interpolate(a, b, frac)
 }
 
 /// Like [`percentile_in`] for the highest numbers, which start at rank `offset`.
@@ -135,21 +147,64 @@ fn percentile_in_upper(high: &mut [f64], p: f64, n: usize, offset: usize) -> f64
         return a;
     }
     let b = rest.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
-    a + (b - a) * frac
+    interpolate(a, b, frac)
+}
+
+/// Average ranks (1-based, ties share their mean rank).
+fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..x.len()).collect();
+    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && x[idx[j + 1]] == x[idx[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &idx[i..=j] {
+            r[k] = avg;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Spearman's rank correlation of two equally long samples (0 when either
+/// does not vary).
+pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
+    let (ra, rb) = (ranks(a), ranks(b));
+    let n = ra.len() as f64;
+    let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
+    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    for (x, y) in ra.iter().zip(&rb) {
+        sab += (x - ma) * (y - mb);
+        saa += (x - ma) * (x - ma);
+        sbb += (y - mb) * (y - mb);
+    }
+    if saa == 0.0 || sbb == 0.0 {
+        0.0
+    } else {
+        sab / (saa * sbb).sqrt()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::Dim;
+    use crate::eval::value::Meta;
+
+    #[test]
+    fn spearman_of_monotone_and_reversed() {
+        let a = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(spearman(&a, &[10.0, 20.0, 30.0, 40.0]), 1.0);
+        assert_eq!(spearman(&a, &[4.0, 3.0, 2.0, 1.0]), -1.0);
+        assert_eq!(spearman(&a, &[1.0, 1.0, 1.0, 1.0]), 0.0);
+    }
 
     #[test]
     fn percentiles_interpolate() {
-        let v = Value {
-            samples: 5,
-            data: vec![5.0, 1.0, 4.0, 2.0, 3.0].into(),
-            ..Value::scalar(0.0, Dim::NONE)
-        };
+        let v = Value::from_rows(Meta::NUMBER, false, 5, vec![5.0, 1.0, 4.0, 2.0, 3.0]);
         assert_eq!(percentile(&v, 0.5), vec![3.0]);
         assert_eq!(percentile(&v, 0.0), vec![1.0]);
         assert_eq!(percentile(&v, 1.0), vec![5.0]);
@@ -161,22 +216,14 @@ mod tests {
     #[test]
     fn summary_agrees_with_single_percentiles() {
         let data: Vec<f64> = (0..1001).map(|i| ((i * 7919) % 1001) as f64).collect();
-        let v = Value {
-            samples: 1001,
-            data: data.into(),
-            ..Value::scalar(0.0, Dim::NONE)
-        };
+        let v = Value::from_rows(Meta::NUMBER, false, 1001, data);
         let s = summary(&v);
         assert_eq!(s.p5, percentile(&v, 0.05));
         assert_eq!(s.p50, percentile(&v, 0.5));
         assert_eq!(s.p95, percentile(&v, 0.95));
         assert_eq!(s.p5, vec![50.0]);
         let even: Vec<f64> = (0..1000).rev().map(f64::from).collect();
-        let v = Value {
-            samples: 1000,
-            data: even.into(),
-            ..Value::scalar(0.0, Dim::NONE)
-        };
+        let v = Value::from_rows(Meta::NUMBER, false, 1000, even);
         let s = summary(&v);
         assert_eq!(s.p5, percentile(&v, 0.05));
         assert_eq!(s.p95, percentile(&v, 0.95));

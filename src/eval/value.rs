@@ -1,12 +1,15 @@
-//! Values: a dimension, a display kind, and the numbers in one flat buffer —
-//! one number for a scalar, one per year for a series, and for an uncertain
-//! value one per sample (years × samples, year-major).
+//! Values: numbers in one flat buffer — one for a scalar, one per period
+//! for a series, and for an uncertain value one per sample (periods ×
+//! samples, period-major) — with what they mean (dimension, display kind,
+//! unit hint) copied from the lowered expression that made them. A value is
+//! only ever made by the constructors here, which check its shape.
 
 use std::ops::Deref;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::check::types::Type;
 use crate::units::Dim;
 use crate::units::format::{Hint, Kind};
 
@@ -14,7 +17,7 @@ use crate::units::format::{Hint, Kind};
 pub const PARALLEL_FROM: usize = 1 << 16;
 
 /// A shared, immutable buffer of numbers: cloning a value (reading a name)
-/// never copies its millions of samples.
+/// never copies its samples.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Buf(Arc<Vec<f64>>);
 
@@ -31,19 +34,10 @@ impl Buf {
     pub fn unique(&mut self) -> Option<&mut Vec<f64>> {
         Arc::get_mut(&mut self.0)
     }
-}
 
-impl FromIterator<f64> for Buf {
-    fn from_iter<I: IntoIterator<Item = f64>>(iter: I) -> Buf {
-        Buf(Arc::new(iter.into_iter().collect()))
-    }
-}
-
-impl<'a> IntoIterator for &'a Buf {
-    type Item = &'a f64;
-    type IntoIter = std::slice::Iter<'a, f64>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
+    /// The numbers, copied only if someone else holds them too.
+    pub fn into_vec(self) -> Vec<f64> {
+        Arc::try_unwrap(self.0).unwrap_or_else(|a| (*a).clone())
     }
 }
 
@@ -53,92 +47,201 @@ impl From<Vec<f64>> for Buf {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct Value {
+/// What a value means, beyond its numbers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Meta {
     pub dim: Dim,
     pub kind: Kind,
     pub hint: Hint,
-    /// Whether the buffer holds one number per year (else one "year").
+}
+
+impl Meta {
+    pub fn of(ty: Type, hint: Hint) -> Meta {
+        Meta {
+            dim: ty.dim,
+            kind: ty.kind,
+            hint,
+        }
+    }
+
+    pub const NUMBER: Meta = Meta {
+        dim: Dim::NONE,
+        kind: Kind::Number,
+        hint: Hint {
+            time: None,
+            power: None,
+            energy: None,
+        },
+    };
+
+    pub fn with_kind(self, kind: Kind) -> Meta {
+        Meta { kind, ..self }
+    }
+}
+
+/// The shape of a value's buffer: a row per period or one row, a column
+/// per sample or one column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
     pub series: bool,
-    /// Monte Carlo samples per year: 1 for a certain value.
     pub samples: usize,
-    /// `years × samples` numbers; sample `s` of year `y` is at `y * samples + s`.
-    pub data: Buf,
+}
+
+impl Shape {
+    pub const SCALAR: Shape = Shape {
+        series: false,
+        samples: 1,
+    };
+
+    pub fn join(self, o: Shape) -> Shape {
+        Shape {
+            series: self.series || o.series,
+            samples: self.samples.max(o.samples),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Value {
+    meta: Meta,
+    shape: Shape,
+    data: Buf,
 }
 
 impl Value {
-    pub fn scalar(v: f64, dim: Dim) -> Value {
+    /// A value of `shape` over `periods` periods; panics (a bug) when the
+    /// buffer does not have that shape.
+    pub fn new(meta: Meta, shape: Shape, periods: usize, data: impl Into<Buf>) -> Value {
+        let data = data.into();
+        let rows = if shape.series { periods } else { 1 };
+        assert_eq!(
+            data.len(),
+            rows * shape.samples.max(1),
+            "a value's buffer matches its shape"
+        );
+        Value { meta, shape, data }
+    }
+
+    /// A value whose shape is read from its buffer's length: `rows × samples`.
+    pub fn from_rows(meta: Meta, series: bool, samples: usize, data: impl Into<Buf>) -> Value {
+        let data = data.into();
+        let samples = samples.max(1);
+        debug_assert_eq!(data.len() % samples, 0);
+        debug_assert!(series || data.len() == samples);
         Value {
-            dim,
-            kind: Kind::Number,
-            hint: Hint::default(),
-            series: false,
-            samples: 1,
+            meta,
+            shape: Shape { series, samples },
+            data,
+        }
+    }
+
+    pub fn scalar(v: f64, meta: Meta) -> Value {
+        Value {
+            meta,
+            shape: Shape::SCALAR,
             data: vec![v].into(),
         }
     }
 
-    pub fn series(data: Vec<f64>, dim: Dim) -> Value {
+    pub fn series(data: Vec<f64>, meta: Meta) -> Value {
         Value {
-            dim,
-            kind: Kind::Number,
-            hint: Hint::default(),
-            series: true,
-            samples: 1,
+            meta,
+            shape: Shape {
+                series: true,
+                samples: 1,
+            },
             data: data.into(),
         }
     }
 
-    pub fn with_kind(mut self, kind: Kind) -> Value {
-        self.kind = kind;
-        self
+    pub fn meta(&self) -> Meta {
+        self.meta
     }
 
-    pub fn with_hint(mut self, hint: Hint) -> Value {
-        self.hint = hint;
-        self
+    pub fn dim(&self) -> Dim {
+        self.meta.dim
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.meta.kind
+    }
+
+    pub fn hint(&self) -> Hint {
+        self.meta.hint
+    }
+
+    pub fn shape(&self) -> Shape {
+        self.shape
+    }
+
+    pub fn is_series(&self) -> bool {
+        self.shape.series
+    }
+
+    pub fn samples(&self) -> usize {
+        self.shape.samples
     }
 
     pub fn is_uncertain(&self) -> bool {
-        self.samples > 1
+        self.shape.samples > 1
     }
 
-    /// The value in year index `i` of a certain value (a scalar is the same
-    /// every year). For an uncertain value, its first sample.
+    pub fn is_bool(&self) -> bool {
+        self.meta.kind == Kind::Bool
+    }
+
+    pub fn data(&self) -> &Buf {
+        &self.data
+    }
+
+    pub fn into_data(self) -> Buf {
+        self.data
+    }
+
+    /// The same numbers meaning something else (a field read as its node).
+    pub fn with_meta(self, meta: Meta) -> Value {
+        Value { meta, ..self }
+    }
+
+    pub fn with_kind(self, kind: Kind) -> Value {
+        Value {
+            meta: self.meta.with_kind(kind),
+            ..self
+        }
+    }
+
+    /// The number in period `i` of a certain value (a scalar is the same
+    /// in every period); for an uncertain value, its first sample.
     #[inline]
     pub fn at(&self, i: usize) -> f64 {
-        if self.series {
-            self.data[i * self.samples]
+        if self.shape.series {
+            self.data[i * self.shape.samples]
         } else {
             self.data[0]
         }
     }
 
-    /// The samples of year index `i` (a scalar has the same every year).
-    pub fn year(&self, i: usize) -> &[f64] {
-        let y = if self.series { i } else { 0 };
-        &self.data[y * self.samples..(y + 1) * self.samples]
+    /// The samples of period `i` (a scalar has the same in every period).
+    pub fn row(&self, i: usize) -> &[f64] {
+        let y = if self.shape.series { i } else { 0 };
+        let n = self.shape.samples;
+        &self.data[y * n..(y + 1) * n]
     }
 
-    /// The number of years in the buffer (1 for a scalar).
+    /// The number of rows in the buffer (1 for a scalar).
     pub fn rows(&self) -> usize {
-        self.data.len() / self.samples.max(1)
+        self.data.len() / self.shape.samples.max(1)
     }
 
-    /// The value as one number per year (certain values only).
-    pub fn to_series(&self, years: usize) -> Vec<f64> {
-        if self.series {
-            self.data.to_vec()
-        } else {
-            vec![self.data[0]; years]
+    /// The value spread over `periods × samples` lanes, period-major.
+    pub fn lanes(&self, periods: usize, samples: usize) -> Vec<f64> {
+        let rows = if self.shape.series { self.rows() } else { 1 };
+        if rows == periods && self.shape.samples == samples {
+            return self.data.to_vec();
         }
-    }
-
-    /// The value spread over `years × samples` lanes, year-major.
-    pub fn lanes(&self, years: usize, samples: usize) -> Vec<f64> {
-        let mut out = Vec::with_capacity(years * samples);
-        for y in 0..years {
-            let row = self.year(y);
+        let mut out = Vec::with_capacity(periods * samples);
+        for y in 0..periods {
+            let row = self.row(y.min(rows.saturating_sub(1)));
             if row.len() == samples {
                 out.extend_from_slice(row);
             } else {
@@ -148,134 +251,107 @@ impl Value {
         out
     }
 
-    pub fn into_series(mut self, years: usize) -> Value {
-        if !self.series {
-            self.data = self.lanes(years, self.samples).into();
-            self.series = true;
+    /// The same value as a series over `periods` periods.
+    pub fn into_series(self, periods: usize) -> Value {
+        if self.shape.series {
+            return self;
         }
-        self
+        let samples = self.shape.samples;
+        let data = self.lanes(periods, samples);
+        Value {
+            meta: self.meta,
+            shape: Shape {
+                series: true,
+                samples,
+            },
+            data: data.into(),
+        }
     }
 
-    pub fn is_bool(&self) -> bool {
-        self.kind == Kind::Bool
+    /// The one sample of a certain value, or each period's values.
+    pub fn to_series(&self, periods: usize) -> Vec<f64> {
+        if self.shape.series {
+            self.data.to_vec()
+        } else {
+            vec![self.data[0]; periods]
+        }
     }
 }
 
-/// The shape of a result: series or not, and how many samples.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Shape {
-    pub series: bool,
-    pub samples: usize,
-}
-
-/// The buffer of a whole-buffer operation, with its shape.
+/// A whole-buffer result: its shape and numbers.
 pub struct Lanes {
-    pub series: bool,
-    pub samples: usize,
+    pub shape: Shape,
     pub data: Vec<f64>,
 }
 
-impl Lanes {
-    pub fn shape(&self) -> Shape {
-        Shape {
-            series: self.series,
-            samples: self.samples,
-        }
-    }
-}
-
-/// Applies `f` lane by lane, broadcasting a scalar over years and a certain
-/// value over samples. Large buffers are split across threads.
+/// Applies `f` lane by lane, broadcasting a scalar over periods and a
+/// certain value over samples. Large buffers are split across threads.
 pub fn zip(a: &Value, b: &Value, f: impl Fn(f64, f64) -> f64 + Sync + Send) -> Lanes {
-    let series = a.series || b.series;
-    let samples = a.samples.max(b.samples);
-    let data = if a.data.len() == b.data.len() && a.samples == b.samples {
-        if a.data.len() >= PARALLEL_FROM {
-            a.data
-                .par_iter()
-                .zip(b.data.par_iter())
+    let shape = a.shape.join(b.shape);
+    let samples = shape.samples;
+    let (ad, bd) = (&a.data, &b.data);
+    let data = if ad.len() == bd.len() && a.shape.samples == b.shape.samples {
+        if ad.len() >= PARALLEL_FROM {
+            ad.par_iter()
+                .zip(bd.par_iter())
                 .map(|(&x, &y)| f(x, y))
                 .collect()
         } else {
-            a.data.iter().zip(&b.data).map(|(&x, &y)| f(x, y)).collect()
+            ad.iter().zip(bd.iter()).map(|(&x, &y)| f(x, y)).collect()
         }
-    } else if b.data.len() == 1 {
-        let y = b.data[0];
-        map_buf(&a.data, |x| f(x, y))
-    } else if a.data.len() == 1 {
-        let x = a.data[0];
-        map_buf(&b.data, |y| f(x, y))
+    } else if bd.len() == 1 {
+        let y = bd[0];
+        map_buf(ad, |x| f(x, y))
+    } else if ad.len() == 1 {
+        let x = ad[0];
+        map_buf(bd, |y| f(x, y))
     } else {
         // Mixed shapes (a series of certain values times an uncertain
-        // scalar, …): row by row, each row in parallel pieces when large.
-        let rows = if series { a.rows().max(b.rows()) } else { 1 };
+        // scalar, …): row by row.
+        let rows = if shape.series {
+            a.rows().max(b.rows())
+        } else {
+            1
+        };
         let mut out = vec![0.0; rows * samples];
-        let fill = |y: usize, at: usize, piece: &mut [f64]| {
-            let (ra, rb) = (a.year(y), b.year(y));
-            let n = piece.len();
-            fn part(r: &[f64], at: usize, n: usize) -> Option<&[f64]> {
-                if r.len() == 1 {
-                    None
-                } else {
-                    Some(&r[at..at + n])
-                }
-            }
-            match (part(ra, at, n), part(rb, at, n)) {
-                (None, None) => piece.fill(f(ra[0], rb[0])),
-                (None, Some(zs)) => piece
+        out.chunks_mut(samples).enumerate().for_each(|(y, piece)| {
+            let (ra, rb) = (a.row(y), b.row(y));
+            match (ra.len() == 1, rb.len() == 1) {
+                (true, true) => piece.fill(f(ra[0], rb[0])),
+                (true, false) => piece
                     .iter_mut()
-                    .zip(zs)
+                    .zip(rb)
                     .for_each(|(o, &z)| *o = f(ra[0], z)),
-                (Some(xs), None) => piece
+                (false, true) => piece
                     .iter_mut()
-                    .zip(xs)
+                    .zip(ra)
                     .for_each(|(o, &x)| *o = f(x, rb[0])),
-                (Some(xs), Some(zs)) => piece
+                (false, false) => piece
                     .iter_mut()
-                    .zip(xs.iter().zip(zs))
+                    .zip(ra.iter().zip(rb))
                     .for_each(|(o, (&x, &z))| *o = f(x, z)),
             }
-        };
-        if out.len() >= PARALLEL_FROM {
-            const PIECE: usize = 1 << 14;
-            out.par_chunks_mut(samples)
-                .enumerate()
-                .for_each(|(y, row)| {
-                    row.par_chunks_mut(PIECE)
-                        .enumerate()
-                        .for_each(|(k, piece)| fill(y, k * PIECE, piece));
-                });
-        } else {
-            out.chunks_mut(samples)
-                .enumerate()
-                .for_each(|(y, row)| fill(y, 0, row));
-        }
+        });
         out
     };
-    Lanes {
-        series,
-        samples,
-        data,
-    }
+    Lanes { shape, data }
 }
 
 /// Like [`zip`], but writes into an operand's buffer when that operand is a
 /// temporary of the result's shape and the other is the same shape or a
 /// single number — most arithmetic on large Monte Carlo values, which then
 /// needs no fresh memory.
-pub fn zip_owned(mut a: Value, mut b: Value, f: impl Fn(f64, f64) -> f64 + Sync + Send) -> Lanes {
-    let series = a.series || b.series;
-    let samples = a.samples.max(b.samples);
-    let fits = |v: &Value| v.series == series && v.samples == samples;
-    let (a_fits, b_fits) = (fits(&a), fits(&b));
+pub fn zip_owned(a: Value, b: Value, f: impl Fn(f64, f64) -> f64 + Sync + Send) -> Lanes {
+    let shape = a.shape.join(b.shape);
     let (a_len, b_len) = (a.data.len(), b.data.len());
+    let (a_fits, b_fits) = (a.shape == shape, b.shape == shape);
+    let (mut a, mut b) = (a, b);
     if a_fits && (b_len == a_len || b_len == 1) {
         let other = b.data.clone();
         if let Some(buf) = a.data.unique() {
             in_place(buf, &other, &f);
             return Lanes {
-                series,
-                samples,
+                shape,
                 data: std::mem::take(buf),
             };
         }
@@ -285,8 +361,7 @@ pub fn zip_owned(mut a: Value, mut b: Value, f: impl Fn(f64, f64) -> f64 + Sync 
         if let Some(buf) = b.data.unique() {
             in_place(buf, &other, |y, x| f(x, y));
             return Lanes {
-                series,
-                samples,
+                shape,
                 data: std::mem::take(buf),
             };
         }
@@ -317,11 +392,29 @@ pub fn map_buf(data: &[f64], f: impl Fn(f64) -> f64 + Sync + Send) -> Vec<f64> {
     }
 }
 
+/// `f` over a value's buffer, in place when no one else holds it.
+pub fn map_owned(v: Value, f: impl Fn(f64) -> f64 + Sync + Send) -> Lanes {
+    let shape = v.shape;
+    let mut data = v.data;
+    let out = match data.unique() {
+        Some(buf) => {
+            if buf.len() >= PARALLEL_FROM {
+                buf.par_iter_mut().for_each(|x| *x = f(*x));
+            } else {
+                buf.iter_mut().for_each(|x| *x = f(*x));
+            }
+            std::mem::take(buf)
+        }
+        None => map_buf(&data, f),
+    };
+    Lanes { shape, data: out }
+}
+
 /// `c ? a : b` lane by lane, broadcasting all three.
 pub fn select(c: &Value, a: &Value, b: &Value) -> Lanes {
-    let series = c.series || a.series || b.series;
-    let samples = c.samples.max(a.samples).max(b.samples);
-    let rows = if series {
+    let shape = c.shape.join(a.shape).join(b.shape);
+    let samples = shape.samples;
+    let rows = if shape.series {
         c.rows().max(a.rows()).max(b.rows())
     } else {
         1
@@ -329,7 +422,7 @@ pub fn select(c: &Value, a: &Value, b: &Value) -> Lanes {
     let pick = |row: &[f64], s: usize| if row.len() == 1 { row[0] } else { row[s] };
     let mut data = Vec::with_capacity(rows * samples);
     for y in 0..rows {
-        let (rc, ra, rb) = (c.year(y), a.year(y), b.year(y));
+        let (rc, ra, rb) = (c.row(y), a.row(y), b.row(y));
         for s in 0..samples {
             data.push(if pick(rc, s) != 0.0 {
                 pick(ra, s)
@@ -338,11 +431,7 @@ pub fn select(c: &Value, a: &Value, b: &Value) -> Lanes {
             });
         }
     }
-    Lanes {
-        series,
-        samples,
-        data,
-    }
+    Lanes { shape, data }
 }
 
 #[cfg(test)]
@@ -350,12 +439,7 @@ mod tests {
     use super::*;
 
     fn v(series: bool, samples: usize, data: Vec<f64>) -> Value {
-        Value {
-            series,
-            samples,
-            data: data.into(),
-            ..Value::scalar(0.0, Dim::NONE)
-        }
+        Value::from_rows(Meta::NUMBER, series, samples, data)
     }
 
     #[test]
@@ -365,9 +449,9 @@ mod tests {
         let shared = b.clone(); // b's buffer is held twice: not overwritten
         let r = zip_owned(a, b, |x, y| x - y);
         assert_eq!(r.data, vec![-9.0, -18.0, -27.0, -36.0]);
-        assert_eq!(shared.data.to_vec(), vec![10.0, 20.0, 30.0, 40.0]);
+        assert_eq!(shared.data().to_vec(), vec![10.0, 20.0, 30.0, 40.0]);
         let r = zip_owned(
-            Value::scalar(1.0, Dim::NONE),
+            Value::scalar(1.0, Meta::NUMBER),
             v(true, 2, vec![1.0, 2.0, 3.0, 4.0]),
             |x, y| x - y,
         );
@@ -393,10 +477,22 @@ mod tests {
         let s = v(true, 1, vec![1.0, 2.0]);
         let u = v(false, 3, vec![10.0, 20.0, 30.0]);
         let r = zip(&s, &u, |a, b| a + b);
-        assert!(r.series);
-        assert_eq!(r.samples, 3);
+        assert!(r.shape.series);
+        assert_eq!(r.shape.samples, 3);
         assert_eq!(r.data, vec![11.0, 21.0, 31.0, 12.0, 22.0, 32.0]);
-        let r = zip(&u, &Value::scalar(1.0, Dim::NONE), |a, b| a - b);
-        assert_eq!(r.data, vec![9.0, 19.0, 29.0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "matches its shape")]
+    fn shapes_are_checked() {
+        let _ = Value::new(
+            Meta::NUMBER,
+            Shape {
+                series: true,
+                samples: 2,
+            },
+            3,
+            vec![1.0; 5],
+        );
     }
 }

@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 
 use crate::check;
-use crate::run::scenario_world;
 use crate::span::Span;
-use crate::syntax::ast::{ExprKind, Ident, ItemKind};
+use crate::syntax::ast::{Ident, ItemKind};
 use crate::syntax::{self, Mode};
 
 use super::describe;
@@ -34,7 +33,7 @@ pub const COMMANDS: [(&str, &str, &str); 8] = [
     (
         ":type",
         "EXPR",
-        "the dimension and unit of an expression, and whether it is a scalar or a series",
+        "the type of an expression (dimension, unit, kind, shape, certainty), found without computing it",
     ),
     (
         ":run",
@@ -110,8 +109,7 @@ impl Session {
             w => w,
         };
         let Some(&(name, arg_name, _)) = COMMANDS.iter().find(|c| c.0 == name) else {
-            let help = check::suggest(p.word, COMMANDS.iter().map(|c| c.0))
-                .map(|s| format!("did you mean `{s}`?"))
+            let help = crate::diag::did_you_mean(p.word, COMMANDS.iter().map(|c| c.0))
                 .or_else(|| Some("`:help` lists the commands".into()));
             self.report_repl(
                 &mut out,
@@ -188,19 +186,15 @@ impl Session {
             return;
         }
         let before = self.state.warnings();
-        if arg == "base" {
-            self.state.scenario = None;
-        } else {
-            let ident = Ident {
-                name: arg.to_string(),
-                span,
-            };
-            match scenario_world(m, &self.state.base, &ident, &[]) {
-                Ok(w) => self.state.scenario = Some(w),
-                Err(es) => {
-                    self.report(out, es);
-                    return;
-                }
+        match self.state.with_scenario(arg) {
+            Some(s) => self.state = s,
+            None => {
+                let ident = Ident {
+                    name: arg.to_string(),
+                    span,
+                };
+                self.report(out, vec![check::unknown_scenario(m, &ident)]);
+                return;
             }
         }
         out.print(&format!(
@@ -233,30 +227,29 @@ impl Session {
         };
         let label = arg.split_whitespace().collect::<Vec<_>>().join(" ");
         let m = &self.state.model;
-        if let ExprKind::Name(n) = &expr.kind
-            && let Some(check::Sym::Provider(p)) = m.names.get(n)
-        {
-            out.print(&format!(
-                "{label}: {}",
-                describe::provider(m, self.state.world(), *p)
-            ));
-            return;
-        }
-        let mut errors = Vec::new();
-        check::resolve(m, expr, &mut Vec::new(), &mut errors);
-        if !errors.is_empty() {
-            self.report(out, errors);
-            return;
-        }
-        match crate::eval::Ctx::new(m, self.state.world()).eval(expr) {
-            Ok(v) => {
-                let demand = matches!(&expr.kind, ExprKind::Name(n)
-                    if matches!(m.names.get(n), Some(check::Sym::Demand(_))));
-                let prefix = if demand { "demand, " } else { "" };
-                out.print(&format!("{label}: {prefix}{}", describe::value_type(m, &v)));
+        match check::entity(m, expr) {
+            Some(check::Sym::Provider(p)) => {
+                out.print(&format!(
+                    "{label}: {}",
+                    describe::provider(m, self.state.world(), p)
+                ));
+                return;
             }
-            Err(crate::eval::EvalError::Skipped) => out.print(&format!("{label}: no value")),
-            Err(e) => self.report(out, vec![e]),
+            Some(check::Sym::Demand(_)) => {
+                if let Ok((ty, hint)) = crate::run::type_of(m, self.state.world(), expr) {
+                    out.print(&format!(
+                        "{label}: demand, {}",
+                        describe::type_text(m, ty, hint)
+                    ));
+                }
+                return;
+            }
+            _ => {}
+        }
+        // From the types alone: nothing is computed.
+        match crate::run::type_of(m, self.state.world(), expr) {
+            Ok((ty, hint)) => out.print(&format!("{label}: {}", describe::type_text(m, ty, hint))),
+            Err(es) => self.report(out, es),
         }
     }
 
@@ -267,7 +260,9 @@ impl Session {
             return;
         }
         for st in &m.statements {
-            match self.statement(st) {
+            let mut runner = crate::run::Runner::new(m, &self.sources, &self.state.worlds);
+            let r = runner.statement(st).map(|o| describe::render(m, &o));
+            match r {
                 Ok(text) => {
                     out.print(&text);
                     if !text.trim().is_empty() {

@@ -1,14 +1,15 @@
 //! How names and values are described to a user: the rows of `:list`, the
-//! line of `:type`, scenario titles, a loaded file's summary, and outputs.
+//! line of `:type` (from types, nothing computed), scenario titles, a
+//! loaded file's summary, and outputs.
 
-use crate::check::{DERIVED_PROVIDER, Model, NodeKind, Sym};
-use crate::eval::{Ctx, Value, World, allocate};
+use crate::check::vocab::{PField, PROVIDER_FIELDS};
+use crate::check::{Model, NodeKind, Sym, Type};
+use crate::eval::World;
 use crate::report;
 use crate::run::Output;
-use crate::span::Span;
 use crate::syntax::ast::ItemKind;
 use crate::units::dim::{BUILTIN_BASES, BaseNames};
-use crate::units::format::Kind;
+use crate::units::format::{Hint, Kind};
 use crate::units::{Dim, unit_label};
 
 use super::session::State;
@@ -56,48 +57,53 @@ pub fn dimension(dim: Dim, names: &BaseNames) -> String {
     s
 }
 
-/// The unit a value is shown in: `GW`, `USD/GW`, `%`, `year`, `true/false`.
-pub fn unit(v: &Value, names: &BaseNames) -> String {
-    match v.kind {
+/// What a period is called on this model's timeline.
+fn period_word(m: &Model) -> &'static str {
+    m.timeline.map_or("period", |t| match t.step {
+        crate::time::Step::Yearly => "year",
+        crate::time::Step::Quarterly => "quarter",
+        crate::time::Step::Monthly => "month",
+    })
+}
+
+/// The unit a type is shown in: `GW`, `USD/GW`, `%`, `month`, `true/false`.
+pub fn unit(m: &Model, ty: Type, hint: Hint) -> String {
+    match ty.kind {
         Kind::Bool => "true/false".into(),
-        Kind::Year => "year".into(),
-        Kind::Percent if v.dim.is_none() => "%".into(),
-        _ if v.dim.is_none() => "number".into(),
-        _ => unit_label(v.dim, v.kind, v.hint, names),
+        Kind::Period => period_word(m).into(),
+        Kind::Percent if ty.dim.is_none() => "%".into(),
+        _ if ty.dim.is_none() => "number".into(),
+        _ => unit_label(ty.dim, ty.kind, hint, &m.base_names),
     }
 }
 
-fn shape(m: &Model, v: &Value) -> String {
-    let s = match (v.series, m.timeline) {
-        (true, Some((a, b))) => format!("series {a}..{b}"),
+fn shape(m: &Model, ty: Type) -> String {
+    let s = match (ty.series, m.timeline) {
+        (true, Some(t)) => format!("series {} ({})", t.range_text(), t.step.word()),
         (true, None) => "series".into(),
         (false, _) => "scalar".into(),
     };
-    if v.is_uncertain() {
-        format!("{s}, uncertain ({} samples)", v.samples)
+    if ty.uncertain {
+        format!("{s}, uncertain ({} samples)", m.samples)
     } else {
         s
     }
 }
 
-/// `money [USD], series 2024..2030`; `year, scalar`; `dimensionless [%], …`.
-pub fn value_type(m: &Model, v: &Value) -> String {
-    let what = match v.kind {
+/// `money [USD], series 2024..2030 (yearly)`; `a month, scalar`; `dimensionless [%], …`.
+pub fn type_text(m: &Model, ty: Type, hint: Hint) -> String {
+    let what = match ty.kind {
         Kind::Bool => "true/false".to_string(),
-        Kind::Year => "year".to_string(),
-        Kind::Percent if v.dim.is_none() => "dimensionless [%]".to_string(),
-        _ if v.dim.is_none() => "dimensionless".to_string(),
+        Kind::Period => format!("a {}", period_word(m)),
+        Kind::Percent if ty.dim.is_none() => "dimensionless [%]".to_string(),
+        _ if ty.dim.is_none() => "dimensionless".to_string(),
         _ => format!(
             "{} [{}]",
-            dimension(v.dim, &m.base_names),
-            unit(v, &m.base_names)
+            dimension(ty.dim, &m.base_names),
+            unit(m, ty, hint)
         ),
     };
-    format!("{what}, {}", shape(m, v))
-}
-
-fn load(m: &Model, w: &World, p: usize) -> Option<Value> {
-    allocate::provider_field(&Ctx::new(m, w), p, "load", Span::default()).ok()
+    format!("{what}, {}", shape(m, ty))
 }
 
 /// `provider "SoftBank Stargate" of power [GW]; fields: capacity, price, …`.
@@ -107,21 +113,21 @@ pub fn provider(m: &Model, w: &World, p: usize) -> String {
     if let Some(t) = &prov.title {
         s.push_str(&format!(" \"{t}\""));
     }
-    if let Some(v) = load(m, w, p) {
+    let dim = w.defs.load_dim.get(p).copied().unwrap_or(Dim::NONE);
+    let hint = w.defs.load_hint.get(p).copied().unwrap_or_default();
+    if !dim.is_none() {
         s.push_str(&format!(
             " of {} [{}]",
-            dimension(v.dim, &m.base_names),
-            unit(&v, &m.base_names)
+            dimension(dim, &m.base_names),
+            unit_label(dim, Kind::Number, hint, &m.base_names)
         ));
     }
-    let mut fields: Vec<&str> = ["capacity", "price", "online", "retire"]
-        .into_iter()
-        .filter(|f| {
-            prov.prop(f)
-                .is_some_and(|id| w.expr(m, id).is_some() || *f == "price")
-        })
+    let mut fields: Vec<&str> = PROVIDER_FIELDS
+        .iter()
+        .filter(|f| !f.property || f.f == PField::Price || m.has_prop(&w.defs, p, f.f))
+        .filter(|f| f.f != PField::Headroom && f.f != PField::Capacity || m.limited(&w.defs, p))
+        .map(|f| f.name)
         .collect();
-    fields.extend(DERIVED_PROVIDER);
     fields.extend(prov.extra.iter().map(|e| e.0.as_str()));
     s.push_str(&format!("; fields: {}", fields.join(", ")));
     s
@@ -150,20 +156,21 @@ fn columns(rows: &[Vec<String>]) -> String {
 pub fn list(state: &State) -> String {
     let m = &state.model;
     let w = state.world();
-    let value = |id: usize| w.values.get(id).and_then(|v| v.as_deref());
-    let named = |name: &str| match m.names.get(name) {
-        Some(Sym::Node(id)) => value(*id),
-        Some(Sym::Demand(d)) => value(m.demands[*d].node),
+    let defs = &w.defs;
+    let typed = |id: usize| (!defs.broken[id]).then(|| (defs.ty[id], defs.hint[id]));
+    let named = |name: &str| match m.lookup(name) {
+        Some(Sym::Node(id)) => typed(id),
+        Some(Sym::Demand(d)) => typed(m.demands[d].node),
         _ => None,
     };
-    let row = |name: &str, kind: &str, v: Option<&Value>, title: String| {
+    let row = |name: &str, kind: &str, t: Option<(Type, Hint)>, title: String| {
         vec![
             name.to_string(),
             kind.to_string(),
-            v.map_or(String::new(), |v| unit(v, &m.base_names)),
-            v.map_or(String::new(), |v| {
-                let s = if v.series { "series" } else { "scalar" };
-                if v.is_uncertain() {
+            t.map_or(String::new(), |(ty, h)| unit(m, ty, h)),
+            t.map_or(String::new(), |(ty, _)| {
+                let s = if ty.series { "series" } else { "scalar" };
+                if ty.uncertain {
                     format!("{s}, uncertain")
                 } else {
                     s.to_string()
@@ -184,6 +191,9 @@ pub fn list(state: &State) -> String {
             ItemKind::Let { name, .. } => {
                 rows.push(row(&name.name, "let", named(&name.name), String::new()))
             }
+            ItemKind::Solve { name, .. } => {
+                rows.push(row(&name.name, "solve", named(&name.name), String::new()))
+            }
             ItemKind::Demand { name, title, .. } => {
                 rows.push(row(&name.name, "demand", named(&name.name), quoted(title)))
             }
@@ -192,22 +202,24 @@ pub fn list(state: &State) -> String {
                 rows.push(row(&name.name, "unit", named(&name.name), note.into()));
             }
             ItemKind::Provider { name, title, props } => {
-                let Some(Sym::Provider(p)) = m.names.get(&name.name) else {
+                let Some(Sym::Provider(p)) = m.lookup(&name.name) else {
                     continue;
                 };
-                let l = load(m, w, *p);
-                let mut r = row(&name.name, "provider", l.as_ref(), quoted(title));
+                let dim = defs.load_dim.get(p).copied().unwrap_or(Dim::NONE);
+                let hint = defs.load_hint.get(p).copied().unwrap_or_default();
+                let mut r = row(
+                    &name.name,
+                    "provider",
+                    Some((Type::of(dim), hint)),
+                    quoted(title),
+                );
                 r[3] = String::new();
                 rows.push(r);
-                let prov = &m.providers[*p];
+                let prov = &m.providers[p];
                 for prop in props {
-                    let v = prov.prop(&prop.name.name).and_then(value);
+                    let t = prov.prop_named(&prop.name.name).and_then(typed);
                     let full = format!("{}.{}", name.name, prop.name.name);
-                    let mut r = row(&full, "property", v, String::new());
-                    if matches!(prop.name.name.as_str(), "online" | "retire") && r[2] == "number" {
-                        r[2] = "year".into();
-                    }
-                    rows.push(r);
+                    rows.push(row(&full, "property", t, String::new()));
                 }
             }
             ItemKind::Scenario(s) => {
@@ -221,8 +233,13 @@ pub fn list(state: &State) -> String {
         }
     }
     let mut out = String::new();
-    if let Some((a, b)) = m.timeline {
-        out.push_str(&format!("timeline {a}..{b}\n"));
+    if let Some(t) = m.timeline {
+        let step = if t.step == crate::time::Step::Yearly {
+            String::new()
+        } else {
+            format!(" {}", t.step.word())
+        };
+        out.push_str(&format!("timeline {}{step}\n", t.range_text()));
     }
     let settings: Vec<String> = state
         .items
@@ -272,7 +289,13 @@ pub(crate) fn summary(m: &Model) -> String {
         .filter(|n| matches!(n.kind, NodeKind::Unit { .. }))
         .count();
     let parts: Vec<String> = [
-        m.timeline.map(|(a, b)| format!("{a}..{b}")),
+        m.timeline.map(|t| {
+            if t.step == crate::time::Step::Yearly {
+                t.range_text()
+            } else {
+                format!("{} {}", t.range_text(), t.step.word())
+            }
+        }),
         count(m.demands.len(), "demand", "demands"),
         count(m.providers.len(), "provider", "providers"),
         count(lets, "let", "lets"),

@@ -9,11 +9,12 @@ use rustyline::hint::Hinter;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Context, Helper};
 
-use crate::check::{DERIVED_DEMAND, DERIVED_PROVIDER, FUNCTIONS, KNOWN_PROPS, Model, NodeKind};
+use crate::check::Model;
+use crate::check::vocab::{BUILTINS, DEMAND_FIELDS, PROVIDER_FIELDS, TIME_NAMES};
+use crate::syntax::lex::{self, KEYWORDS, PLACE_WORDS, Tok};
 use crate::units::builtin_names;
 
 use super::commands::COMMANDS;
-use super::lex::{self, KEYWORDS, PLACE_WORDS, Tok};
 
 /// What can be completed: a snapshot of the session's names.
 #[derive(Clone, Debug, Default)]
@@ -30,15 +31,12 @@ pub struct Vocab {
 
 impl Vocab {
     pub fn of(m: &Model) -> Vocab {
-        let mut names: Vec<String> = m.names.keys().cloned().collect();
+        let mut names: Vec<String> = m.declared_names().map(str::to_string).collect();
+        names.extend(TIME_NAMES.iter().map(|t| t.name.to_string()));
         names.sort();
+        names.dedup();
         let mut units = builtin_names();
-        units.extend(
-            m.nodes
-                .iter()
-                .filter(|n| matches!(n.kind, NodeKind::Unit { .. }))
-                .map(|n| n.name.clone()),
-        );
+        units.extend(m.unit_nodes().map(|(n, _)| n.to_string()));
         Vocab {
             names,
             providers: m
@@ -157,15 +155,15 @@ impl ScnHelper {
                 .next()
                 .unwrap_or("");
             if let Some((_, extra)) = self.vocab.providers.iter().find(|p| p.0 == base) {
-                for f in KNOWN_PROPS.iter().chain(DERIVED_PROVIDER.iter()) {
-                    add(f, f.to_string());
+                for f in PROVIDER_FIELDS {
+                    add(f.name, f.name.to_string());
                 }
                 for f in extra {
                     add(f, f.clone());
                 }
             } else if self.vocab.demands.iter().any(|d| d == base) {
-                for f in DERIVED_DEMAND {
-                    add(f, f.to_string());
+                for f in DEMAND_FIELDS {
+                    add(f.name, f.name.to_string());
                 }
             }
             out.sort_by(|a, b| a.display.cmp(&b.display));
@@ -184,18 +182,17 @@ impl ScnHelper {
                 }
             }
             Some((Tok::Ident, "by")) => {
-                for p in ["priority", "cost", "share"] {
-                    add(p, format!("{p} "));
+                for p in crate::check::vocab::POLICIES {
+                    add(p.name, format!("{} ", p.name));
                 }
             }
             _ => {
                 for n in &self.vocab.names {
                     add(n, n.clone());
                 }
-                add("year", "year".into());
-                let mut words: Vec<(String, String)> = FUNCTIONS
+                let mut words: Vec<(String, String)> = BUILTINS
                     .iter()
-                    .map(|f| (format!("{f}("), format!("{f}(")))
+                    .map(|f| (format!("{}(", f.name), format!("{}(", f.name)))
                     .chain(KEYWORDS.iter().map(|k| (k.to_string(), k.to_string())))
                     .collect();
                 words.sort();
@@ -250,7 +247,12 @@ impl ScnHelper {
                 {
                     Some("32")
                 }
-                Tok::Ident if next == Some("(") && FUNCTIONS.contains(&text) => Some("34"),
+                Tok::Ident
+                    if next == Some("(")
+                        && crate::check::vocab::Builtin::lookup(text).is_some() =>
+                {
+                    Some("34")
+                }
                 _ => None,
             };
             match style {

@@ -6,7 +6,6 @@ mod commands;
 mod describe;
 mod error;
 mod helper;
-mod lex;
 mod session;
 
 use std::ffi::OsString;
@@ -18,18 +17,21 @@ use rustyline::config::{CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 
+pub use crate::syntax::lex::{join_continued, needs_more};
 pub use commands::COMMANDS;
 pub use error::ReplError;
 pub use helper::{ScnHelper, Vocab, validate};
-pub use lex::{join_continued, needs_more};
 pub use session::{LineOutcome, Session};
 
-use crate::report::Style;
+use crate::diag::Style;
 
 /// Runs `scn repl [FILE]` and returns the exit status: 0 at the end of the
 /// input, on `:quit` or Ctrl-D.
 pub fn run(file: Option<PathBuf>) -> i32 {
     let interactive = std::io::stdin().is_terminal();
+    // Ctrl-C while a line computes cancels that line, not the session.
+    crate::files::CANCEL_NOT_EXIT.store(true, std::sync::atomic::Ordering::SeqCst);
+    crate::files::install_interrupt_handler();
     let style = if interactive {
         crate::cli::diagnostic_style()
     } else {
@@ -134,7 +136,13 @@ fn interactive_loop(session: &mut Session) -> rustyline::Result<i32> {
         if let Some(dir) = p.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let _ = editor.load_history(p);
+        // A history that is not a small regular file (`/dev/zero`, a FIFO)
+        // is not read.
+        let usable =
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() < crate::files::MAX_SOURCE);
+        if usable {
+            let _ = editor.load_history(p);
+        }
     }
     loop {
         match editor.readline(&session.prompt()) {
@@ -145,7 +153,10 @@ fn interactive_loop(session: &mut Session) -> rustyline::Result<i32> {
                         let _ = editor.append_history(p);
                     }
                 }
-                let out = session.line(&line);
+                let mut out = session.line(&line);
+                if out.stderr.contains("scn::cancelled") {
+                    out.stderr = "cancelled: nothing on this line was kept\n".into();
+                }
                 emit(&out);
                 if out.quit {
                     return Ok(0);

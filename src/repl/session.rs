@@ -1,23 +1,25 @@
 //! A REPL session: the program so far, its model and worlds, and what one
-//! line of input does to them. No terminal here, so it is tested directly.
+//! line of input does to them. A line is all or nothing: its declarations
+//! and statements either all succeed, or the session is left exactly as it
+//! was. A redeclaration recomputes only what depends on it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use crate::check::{self, Model};
+use crate::check::{self, Model, Statement, StatementKind};
 use crate::error::{ScnError, UnmetWarning};
 use crate::eval::{self, World};
-use crate::report::{self, Style};
-use crate::run::{Runner, scenario_ident, scenario_world};
+use crate::report::Style;
+use crate::run::{Runner, Worlds};
 use crate::source::SourceMap;
 use crate::span::Span;
 use crate::syntax::ast::{Item, ItemKind, Program};
-use crate::syntax::{self, Mode, SyntaxError};
+use crate::syntax::{self, Mode, SyntaxError, lex};
 
 use super::changes::{changes, list_names};
 use super::describe::{render, summary};
 use super::error::ReplError;
 use super::helper::Vocab;
-use super::lex;
 
 /// What one line printed: results for standard output, diagnostics for
 /// standard error, and whether the session is over.
@@ -37,34 +39,46 @@ impl LineOutcome {
             self.stdout.push('\n');
         }
     }
+
+    fn append(&mut self, o: LineOutcome) {
+        self.stdout.push_str(&o.stdout);
+        self.stderr.push_str(&o.stderr);
+        self.quit |= o.quit;
+    }
 }
 
 /// Everything a line can change, kept whole so a failing line can leave it
 /// exactly as it was.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct State {
     /// The program: the file's items, then what was declared at the prompt.
     pub items: Vec<Item>,
-    pub model: Model,
-    pub base: World,
-    /// The selected scenario's world; `None` for `base`.
-    pub scenario: Option<World>,
+    pub model: Arc<Model>,
+    pub worlds: Worlds,
+    /// The file's own name (relative paths of imports start there).
+    pub name: String,
 }
 
 impl State {
     /// The world statements run in.
     pub fn world(&self) -> &World {
-        self.scenario.as_ref().unwrap_or(&self.base)
+        &self.worlds.current
     }
 
     pub fn scenario_name(&self) -> &str {
-        self.scenario
-            .as_ref()
-            .map_or("base", |w| w.scenario.as_str())
+        &self.worlds.current.scenario
     }
 
     pub fn warnings(&self) -> Vec<UnmetWarning> {
         crate::unmet_warnings(&self.model, self.world())
+    }
+
+    /// Switches the world statements run in; `None` when unknown.
+    pub fn with_scenario(&self, name: &str) -> Option<State> {
+        let w = self.worlds.get(name)?.clone();
+        let mut s = self.clone();
+        s.worlds.current = w;
+        Some(s)
     }
 }
 
@@ -80,7 +94,7 @@ pub struct Session {
 }
 
 /// What a declaration replaces: a name, the allocation of a demand, a
-/// scenario, the timeline, or a Monte Carlo setting.
+/// scenario, the timeline, a Monte Carlo setting, an import.
 #[derive(PartialEq, Eq)]
 enum Key<'a> {
     Name(&'a str),
@@ -89,6 +103,9 @@ enum Key<'a> {
     Timeline,
     Samples,
     Seed,
+    Plan,
+    Import(&'a str),
+    Correlate(String),
 }
 
 fn key(item: &Item) -> Option<Key<'_>> {
@@ -96,54 +113,124 @@ fn key(item: &Item) -> Option<Key<'_>> {
         ItemKind::Let { name, .. }
         | ItemKind::Demand { name, .. }
         | ItemKind::Provider { name, .. }
-        | ItemKind::Unit { name, .. } => Key::Name(&name.name),
+        | ItemKind::Unit { name, .. }
+        | ItemKind::Solve { name, .. } => Key::Name(&name.name),
         ItemKind::Allocate { demand, .. } => Key::Allocation(&demand.name),
         ItemKind::Scenario(s) => Key::Scenario(&s.name.name),
         ItemKind::Timeline { .. } => Key::Timeline,
         ItemKind::Samples(_) => Key::Samples,
         ItemKind::Seed(_) => Key::Seed,
+        ItemKind::Plan(_) => Key::Plan,
+        ItemKind::Import { path, .. } => Key::Import(path),
+        ItemKind::Correlate { targets, .. } => Key::Correlate(
+            targets
+                .iter()
+                .map(|t| t.text())
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
         _ => return None,
     })
 }
 
-fn errs<E: Into<ScnError>>(v: Vec<E>) -> Vec<ScnError> {
-    v.into_iter().map(Into::into).collect()
-}
-
-/// Checks and evaluates a whole program, and builds every scenario (so an
-/// override broken by a new declaration is caught at once). Any error
+/// Checks and evaluates a whole program (recomputing only what changed
+/// since `previous`, when its nodes line up) and every scenario. Any error
 /// rejects it. `scenario` is selected when it still exists.
-pub(crate) fn build(items: Vec<Item>, scenario: &str) -> Result<State, Vec<ScnError>> {
+pub(crate) fn build(
+    sources: &mut SourceMap,
+    name: &str,
+    items: Vec<Item>,
+    scenario: &str,
+    previous: Option<&State>,
+) -> Result<State, Vec<ScnError>> {
     let program = Program { items };
-    let (model, errors) = check::check(program.clone());
-    if !errors.is_empty() {
-        return Err(errs(errors));
-    }
-    let (base, errors) = eval::evaluate(&model);
-    if !errors.is_empty() {
-        return Err(errs(errors));
-    }
-    let mut selected = None;
-    for s in &model.scenarios {
-        let world = scenario_world(&model, &base, &scenario_ident(&s.name, s.span), &[])?;
-        if s.name == scenario {
-            selected = Some(world);
+    let mut files = vec![check::SourceFile {
+        name: name.to_string(),
+        program: program.clone(),
+        imports: Vec::new(),
+    }];
+    let mut order = vec![0];
+    // Imports are read from disk each time the program changes.
+    if program
+        .items
+        .iter()
+        .any(|i| matches!(i.kind, ItemKind::Import { .. }))
+    {
+        let (loaded, errs) = crate::load_program(sources, name, program.clone());
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        if let Some(l) = loaded {
+            files = l.files;
+            order = l.order;
         }
     }
+    let (model, errors) = check::check(files, &order);
+    // The file's statements run on `:run`; their errors do not stop a
+    // declaration.
+    let errors: Vec<ScnError> = errors
+        .into_iter()
+        .filter(|e| !model.statement_errors.contains(e))
+        .collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    crate::check_memory(&model, &model.base).map_err(|e| vec![e])?;
+    let lined_up = previous.filter(|p| {
+        p.model.nodes.len() == model.nodes.len()
+            && p.model
+                .nodes
+                .iter()
+                .zip(&model.nodes)
+                .all(|(a, b)| a.name == b.name && a.kind == b.kind)
+            && p.model.samples == model.samples
+            && p.model.seed == model.seed
+            && p.model.timeline == model.timeline
+    });
+    let base = match lined_up {
+        Some(p) => eval::evaluate_from(&model, &p.worlds.base, model.base.clone()),
+        None => eval::evaluate(&model, model.base.clone()),
+    };
+    if let Some((_, e)) = base.errors.first() {
+        return Err(vec![ScnError::Eval(e.clone())]);
+    }
+    let base = Arc::new(base);
+    let mut scenarios = std::collections::HashMap::new();
+    for (sname, defs) in &model.worlds {
+        let from = lined_up
+            .and_then(|p| p.worlds.scenarios.get(sname))
+            .unwrap_or(&base);
+        let w = eval::evaluate_from(&model, from, defs.clone());
+        if let Some((_, e)) = w.errors.first() {
+            return Err(vec![ScnError::Eval(e.clone()).in_scenario(sname)]);
+        }
+        scenarios.insert(sname.clone(), Arc::new(w));
+    }
+    let current = scenarios
+        .get(scenario)
+        .cloned()
+        .unwrap_or_else(|| base.clone());
     Ok(State {
         items: program.items,
-        model,
-        base,
-        scenario: selected,
+        model: Arc::new(model),
+        worlds: Worlds {
+            base,
+            scenarios,
+            current,
+        },
+        name: name.to_string(),
     })
 }
 
 impl Session {
     /// An empty session: no timeline, no names. Diagnostics are drawn in `style`.
     pub fn new(style: Style) -> Session {
+        let mut sources = SourceMap::new();
+        let state = build(&mut sources, "<repl>", Vec::new(), "base", None)
+            .unwrap_or_else(|_| unreachable!("an empty program always builds"));
         Session {
-            sources: SourceMap::new(),
-            state: build(Vec::new(), "base").unwrap_or_default(),
+            sources,
+            state,
             file: None,
             style,
             lines: 0,
@@ -163,9 +250,9 @@ impl Session {
 
     /// The prompt: `> `, or the scenario's name when one is selected.
     pub fn prompt(&self) -> String {
-        match &self.state.scenario {
-            Some(w) => format!("{}> ", w.scenario),
-            None => "> ".into(),
+        match self.state.scenario_name() {
+            "base" => "> ".into(),
+            s => format!("{s}> "),
         }
     }
 
@@ -181,7 +268,22 @@ impl Session {
 
     /// Feeds one physical line of piped input. Returns what it printed once
     /// the input is complete; `None` while a bracket or operator is open.
+    /// An open bracket ends at the next blank line or command, so one
+    /// mistake cannot swallow the rest of a session.
     pub fn feed(&mut self, line: &str) -> Option<LineOutcome> {
+        let ends_pending =
+            !self.pending.is_empty() && (line.trim().is_empty() || lex::is_command(line));
+        if ends_pending {
+            let input = std::mem::take(&mut self.pending);
+            let mut out = self.line(&input);
+            out.stderr.push_str(
+                "note: the input above ended at a blank line or a command, with a bracket or operator still open\n",
+            );
+            if lex::is_command(line) {
+                out.append(self.line(line));
+            }
+            return Some(out);
+        }
         self.pending.push_str(line);
         if lex::needs_more(&self.pending) {
             self.pending.push('\n');
@@ -199,16 +301,25 @@ impl Session {
     }
 
     /// Runs one complete input (possibly several lines): a command, a
-    /// declaration, a statement or an expression. A bug that panics is
-    /// reported and the session goes on: the state is only ever replaced
-    /// whole, after a line succeeded, so it is as it was.
+    /// declaration, a statement or an expression. The state is only ever
+    /// replaced whole, after a line succeeded; a panic (a bug) is reported
+    /// as one, and the line changes nothing.
     pub fn line(&mut self, input: &str) -> LineOutcome {
+        crate::files::CANCELLED.store(false, std::sync::atomic::Ordering::SeqCst);
         let run = std::panic::AssertUnwindSafe(|| self.run_line(input));
-        std::panic::catch_unwind(run).unwrap_or_else(|_| LineOutcome {
+        let out = std::panic::catch_unwind(run).unwrap_or_else(|_| LineOutcome {
             stderr: "error: scn failed on this line (a bug: please report it); nothing changed\n"
                 .into(),
             ..LineOutcome::default()
-        })
+        });
+        crate::files::CANCELLED.store(false, std::sync::atomic::Ordering::SeqCst);
+        out
+    }
+
+    /// Like [`Session::line`], but a panic is not caught: for tests that
+    /// must see one.
+    pub fn line_uncaught(&mut self, input: &str) -> LineOutcome {
+        self.run_line(input)
     }
 
     fn run_line(&mut self, input: &str) -> LineOutcome {
@@ -232,21 +343,54 @@ impl Session {
                 {
                     *h = Some(help);
                 }
-                self.report(&mut out, errs(es));
+                self.report(&mut out, es);
                 return out;
             }
         };
         let (decls, statements): (Vec<Item>, Vec<Item>) =
             program.items.into_iter().partition(|i| key(i).is_some());
-        if !decls.is_empty() && !self.declare(decls, &mut out) {
-            return out;
-        }
-        for st in &statements {
-            match self.statement(st) {
-                Ok(text) => out.print(&text),
-                Err(es) => self.report(&mut out, es),
+        let mut candidate = None;
+        let mut note = String::new();
+        if !decls.is_empty() {
+            match self.declare(decls) {
+                Ok((state, text)) => {
+                    candidate = Some(state);
+                    note = text;
+                }
+                Err(es) => {
+                    self.report(&mut out, es);
+                    return out;
+                }
             }
         }
+        let state = candidate.as_ref().unwrap_or(&self.state);
+        let mut printed = String::new();
+        for st in &statements {
+            match self.statement(state, st) {
+                Ok(text) => {
+                    let t = text.trim_end();
+                    if !t.is_empty() {
+                        printed.push_str(t);
+                        printed.push('\n');
+                    }
+                }
+                Err(es) => {
+                    // All or nothing: a failing statement undoes the line.
+                    self.report(&mut out, es);
+                    if candidate.is_some() {
+                        out.stderr.push_str("note: nothing on this line was kept\n");
+                    }
+                    return out;
+                }
+            }
+        }
+        if let Some(new) = candidate {
+            let before = self.state.warnings();
+            self.state = new;
+            out.print(&note);
+            self.new_warnings(&before, &mut out);
+        }
+        out.print(&printed);
         out
     }
 
@@ -257,7 +401,7 @@ impl Session {
     {
         for e in errors {
             out.stderr
-                .push_str(&report::render_diagnostic(e, &self.sources, self.style));
+                .push_str(&crate::diag::render(e, &self.sources, self.style));
         }
     }
 
@@ -265,9 +409,9 @@ impl Session {
         self.report(out, vec![e]);
     }
 
-    /// Adds or replaces declarations and recomputes everything. On any
-    /// error the state is left exactly as it was.
-    fn declare(&mut self, decls: Vec<Item>, out: &mut LineOutcome) -> bool {
+    /// Adds or replaces declarations and recomputes what they reach. Returns
+    /// the new state (not yet the session's) and what changed.
+    fn declare(&mut self, decls: Vec<Item>) -> Result<(State, String), Vec<ScnError>> {
         let mut items = self.state.items.clone();
         let mut declared = Vec::new();
         let mut replaced = false;
@@ -284,23 +428,24 @@ impl Session {
                 None => items.push(item),
             }
         }
-        match build(items, self.state.scenario_name()) {
-            Err(es) => {
-                self.report(out, es);
-                false
-            }
-            Ok(new) => {
-                let changed = changes(&self.state, &new, &declared);
-                let old = std::mem::replace(&mut self.state, new);
-                if !changed.is_empty() {
-                    out.print(&format!("changed: {}", list_names(&changed)));
-                } else if replaced {
-                    out.print("nothing else changed");
-                }
-                self.new_warnings(&old.warnings(), out);
-                true
-            }
-        }
+        let name = self.state.name.clone();
+        let scenario = self.state.scenario_name().to_string();
+        let new = build(
+            &mut self.sources,
+            &name,
+            items,
+            &scenario,
+            Some(&self.state),
+        )?;
+        let changed = changes(&self.state, &new, &declared);
+        let note = if !changed.is_empty() {
+            format!("changed: {}", list_names(&changed))
+        } else if replaced {
+            "nothing else changed".to_string()
+        } else {
+            String::new()
+        };
+        Ok((new, note))
     }
 
     /// Reports unmet demand that was not reported before.
@@ -314,24 +459,41 @@ impl Session {
         self.report(out, now);
     }
 
-    /// Runs a statement or expression in the selected scenario and renders
-    /// its output.
-    pub(crate) fn statement(&self, item: &Item) -> Result<String, Vec<ScnError>> {
-        let m = &self.state.model;
+    /// Runs a statement or expression in a state's selected scenario and
+    /// renders its output.
+    pub(crate) fn statement(&self, state: &State, item: &Item) -> Result<String, Vec<ScnError>> {
+        let m = &state.model;
+        let kind = match item.kind.clone() {
+            ItemKind::Show {
+                exprs,
+                unit,
+                by_year,
+            } => StatementKind::Show {
+                exprs,
+                unit,
+                by_year,
+            },
+            ItemKind::ShowPlan => StatementKind::ShowPlan,
+            ItemKind::Assert { expr, within } => StatementKind::Assert { expr, within },
+            ItemKind::Compare { scenarios, exprs } => StatementKind::Compare { scenarios, exprs },
+            ItemKind::Plot { stack, exprs } => StatementKind::Plot { stack, exprs },
+            ItemKind::Sensitivity { expr, on, by } => StatementKind::Sensitivity { expr, on, by },
+            ItemKind::Explain { from, to, expr } => StatementKind::Explain { from, to, expr },
+            ItemKind::Expr(e) => StatementKind::Expr(e),
+            _ => return Ok(String::new()),
+        };
+        let st = Statement {
+            kind,
+            span: item.span,
+            ordinal: usize::MAX - 1,
+        };
         let mut errors = Vec::new();
-        for e in check::statement_exprs(item) {
-            if !check::is_entity_show(m, item, e) {
-                check::resolve(m, e, &mut Vec::new(), &mut errors);
-            }
-        }
-        if let ItemKind::Show { unit: Some(u), .. } = &item.kind {
-            check::check_unit_expr(m, u, &mut errors);
-        }
+        check::check_statement(m, &st, &mut errors);
         if !errors.is_empty() {
-            return Err(errs(errors));
+            return Err(errors);
         }
-        let mut runner = Runner::new(m, &self.sources, &self.state.base, self.state.world());
-        let outputs = runner.statement(item)?;
+        let mut runner = Runner::new(m, &self.sources, &state.worlds);
+        let outputs = runner.statement(&st)?;
         Ok(render(m, &outputs))
     }
 
@@ -345,7 +507,7 @@ impl Session {
     ) -> LineOutcome {
         let mut out = LineOutcome::default();
         let shown = path.display().to_string();
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::files::read_limited(path, crate::files::MAX_SOURCE) {
             Ok(b) => b,
             Err(e) => {
                 self.report_repl(
@@ -391,11 +553,11 @@ impl Session {
         let program = match syntax::parse(&text, base, Mode::File) {
             Ok(p) => p,
             Err(es) => {
-                self.report(out, errs(es));
+                self.report(out, es);
                 return false;
             }
         };
-        match build(program.items, scenario) {
+        match build(&mut self.sources, name, program.items, scenario, None) {
             Err(es) => {
                 self.report(out, es);
                 false
@@ -403,7 +565,7 @@ impl Session {
             Ok(state) => {
                 self.state = state;
                 out.print(&format!("loaded {name}: {}", summary(&self.state.model)));
-                if scenario != "base" && self.state.scenario.is_none() {
+                if scenario != "base" && self.state.scenario_name() == "base" {
                     out.print(&format!(
                         "scenario `{scenario}` is no longer in the file; back to base"
                     ));

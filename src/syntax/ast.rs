@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::span::Span;
+use crate::time::{PeriodLit, Step};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Ident {
@@ -11,7 +12,7 @@ pub struct Ident {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Default)]
 pub struct Program {
     pub items: Vec<Item>,
 }
@@ -25,8 +26,9 @@ pub struct Item {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum ItemKind {
     Timeline {
-        start: i64,
-        end: i64,
+        start: PeriodLit,
+        end: PeriodLit,
+        step: Option<Step>,
         span: Span,
     },
     Let {
@@ -46,6 +48,7 @@ pub enum ItemKind {
     Allocate {
         demand: Ident,
         policy: Policy,
+        budget: Option<Expr>,
     },
     Unit {
         name: Ident,
@@ -55,7 +58,10 @@ pub enum ItemKind {
     Show {
         exprs: Vec<Expr>,
         unit: Option<UnitExpr>,
+        by_year: Option<ByYear>,
     },
+    /// `show plan`: the objective, builds and shadow prices of the plan.
+    ShowPlan,
     Assert {
         expr: Expr,
         within: Option<Expr>,
@@ -70,6 +76,32 @@ pub enum ItemKind {
     },
     Samples(Expr),
     Seed(Expr),
+    Plan(Plan),
+    Solve {
+        name: Ident,
+        lo: Expr,
+        hi: Expr,
+        condition: Expr,
+    },
+    Sensitivity {
+        expr: Expr,
+        on: Vec<Target>,
+        by: SensitivityBy,
+    },
+    Correlate {
+        targets: Vec<Target>,
+        rho: Expr,
+    },
+    Explain {
+        from: Ident,
+        to: Ident,
+        expr: Expr,
+    },
+    Import {
+        path: String,
+        path_span: Span,
+        alias: Option<Ident>,
+    },
     /// A bare expression: only in the REPL.
     Expr(Expr),
 }
@@ -78,14 +110,21 @@ impl ItemKind {
     /// Every expression written in the item.
     pub fn exprs(&self) -> Vec<&Expr> {
         match self {
-            ItemKind::Timeline { .. } => Vec::new(),
+            ItemKind::Timeline { .. } | ItemKind::ShowPlan | ItemKind::Import { .. } => Vec::new(),
             ItemKind::Let { value, .. } | ItemKind::Demand { value, .. } => vec![value],
-            ItemKind::Provider { props, .. } => props.iter().map(|p| &p.value).collect(),
-            ItemKind::Allocate {
-                policy: Policy::Share(es),
-                ..
-            } => es.iter().filter_map(|e| e.share.as_ref()).collect(),
-            ItemKind::Allocate { .. } => Vec::new(),
+            ItemKind::Provider { props, .. } => props
+                .iter()
+                .flat_map(|p| std::iter::once(&p.value).chain(p.upper.iter()))
+                .collect(),
+            ItemKind::Allocate { policy, budget, .. } => {
+                let mut v: Vec<&Expr> = match policy {
+                    Policy::Share(es) => es.iter().filter_map(|e| e.share.as_ref()).collect(),
+                    Policy::Optimal { rules, .. } => rules.iter().map(|r| &r.value).collect(),
+                    _ => Vec::new(),
+                };
+                v.extend(budget.iter());
+                v
+            }
             ItemKind::Unit { value, .. } => value.iter().collect(),
             ItemKind::Scenario(s) => s.overrides.iter().map(|o| &o.value).collect(),
             ItemKind::Show { exprs, .. }
@@ -95,14 +134,60 @@ impl ItemKind {
                 std::iter::once(expr).chain(within.iter()).collect()
             }
             ItemKind::Samples(e) | ItemKind::Seed(e) | ItemKind::Expr(e) => vec![e],
+            ItemKind::Plan(p) => std::iter::once(&p.objective)
+                .chain(p.discount.iter())
+                .chain(p.constraints.iter())
+                .collect(),
+            ItemKind::Solve {
+                lo, hi, condition, ..
+            } => vec![lo, hi, condition],
+            ItemKind::Sensitivity { expr, by, .. } => match by {
+                SensitivityBy::Percent(p) => vec![expr, p],
+                _ => vec![expr],
+            },
+            ItemKind::Correlate { rho, .. } => vec![rho],
+            ItemKind::Explain { expr, .. } => vec![expr],
         }
     }
+}
+
+/// `show x by year [sum|avg|last]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct ByYear {
+    pub agg: Option<YearAgg>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum YearAgg {
+    Sum,
+    Avg,
+    Last,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Plan {
+    pub title: Option<String>,
+    pub objective: Expr,
+    pub discount: Option<Expr>,
+    pub constraints: Vec<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum SensitivityBy {
+    /// One at a time, by the default ±10% (or each uncertain input's p5/p95).
+    Default,
+    Percent(Expr),
+    Sobol,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Property {
     pub name: Ident,
     pub value: Expr,
+    /// `build = LO .. HI`: the upper end of a range.
+    pub upper: Option<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -110,6 +195,36 @@ pub enum Policy {
     Priority(Vec<Ident>),
     Cost(Vec<Ident>),
     Share(Vec<ShareEntry>),
+    Optimal {
+        providers: Vec<Ident>,
+        rules: Vec<AllocRule>,
+    },
+}
+
+/// `stargate >= 75%` inside `by optimal […] { … }`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AllocRule {
+    pub provider: Ident,
+    pub op: RuleOp,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum RuleOp {
+    AtLeast,
+    AtMost,
+    Exactly,
+}
+
+impl RuleOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            RuleOp::AtLeast => ">=",
+            RuleOp::AtMost => "<=",
+            RuleOp::Exactly => "==",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -128,11 +243,29 @@ pub struct Scenario {
     pub overrides: Vec<Override>,
 }
 
+/// A dotted name that a scenario, `on` or `correlate` points at: `growth`,
+/// `stargate.price`, `cat.stargate.price`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Target {
+    pub parts: Vec<Ident>,
+    pub span: Span,
+}
+
+impl Target {
+    /// The dotted text: `stargate.price`.
+    pub fn text(&self) -> String {
+        self.parts
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
 /// `name = expr` or `provider.prop = expr` inside a scenario.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Override {
-    pub target: Ident,
-    pub prop: Option<Ident>,
+    pub target: Target,
     pub value: Expr,
     pub span: Span,
 }
@@ -157,7 +290,7 @@ pub struct Expr {
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum BinOp {
     Add,
     Sub,
@@ -194,15 +327,34 @@ impl BinOp {
             BinOp::Or => "or",
         }
     }
+
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne
+        )
+    }
+
+    /// Operators written as flat chains (`a + b - c`), left to right: their
+    /// precedence level, or `None` for the others.
+    pub fn chain_level(self) -> Option<u8> {
+        match self {
+            BinOp::Add | BinOp::Sub => Some(0),
+            BinOp::Mul | BinOp::Div => Some(1),
+            BinOp::And => Some(2),
+            BinOp::Or => Some(3),
+            _ => None,
+        }
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum UnOp {
     Neg,
     Not,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum Fill {
     Linear,
     Growth,
@@ -211,9 +363,16 @@ pub enum Fill {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Keyframe {
-    pub year: i64,
-    pub year_span: Span,
+    pub at: PeriodLit,
     pub value: Expr,
+}
+
+/// One more operand of a chain: `+ b`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Link {
+    pub op: BinOp,
+    pub op_span: Span,
+    pub rhs: Expr,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -227,6 +386,8 @@ pub enum ExprKind {
     Money(f64),
     /// `$`, `$k`, `$M`, `$B`, `$T` written without digits: a money unit.
     MoneyUnit(f64),
+    /// `2026-07`, `2026Q3`.
+    Period(PeriodLit),
     /// A number with its unit: `5 GW`.
     WithUnit {
         value: Box<Expr>,
@@ -243,24 +404,31 @@ pub enum ExprKind {
         func: Ident,
         args: Vec<Expr>,
     },
-    /// `2025..2027`, only as a function argument.
+    /// `2025..2027`, `2026-01..2026-06`: only as a function argument.
     Range {
-        start: i64,
-        end: i64,
+        start: PeriodLit,
+        end: PeriodLit,
     },
     At {
         base: Box<Expr>,
-        year: Box<Expr>,
+        at: Box<Expr>,
     },
     Unary {
         op: UnOp,
         operand: Box<Expr>,
     },
+    /// One operator between two operands: `^`, `to`, comparisons.
     Binary {
         op: BinOp,
         lhs: Box<Expr>,
         rhs: Box<Expr>,
         op_span: Span,
+    },
+    /// Operators of one precedence level written in a row, left to right
+    /// (`a + b - c`, `x and y and z`): flat, so a long chain is not deep.
+    Chain {
+        first: Box<Expr>,
+        rest: Vec<Link>,
     },
     If {
         cond: Box<Expr>,
@@ -272,6 +440,14 @@ pub enum ExprKind {
         frames: Vec<Keyframe>,
         fill: Fill,
     },
+    /// `csv("prices.csv", "h100")`: keyframes read from a file.
+    Csv {
+        file: String,
+        file_span: Span,
+        column: String,
+        column_span: Span,
+        fill: Fill,
+    },
 }
 
 impl Expr {
@@ -281,9 +457,12 @@ impl Expr {
             ExprKind::WithUnit { value, .. } => vec![value],
             ExprKind::Field { base, .. } => vec![base],
             ExprKind::Call { args, .. } => args.iter().collect(),
-            ExprKind::At { base, year } => vec![base, year],
+            ExprKind::At { base, at } => vec![base, at],
             ExprKind::Unary { operand, .. } => vec![operand],
             ExprKind::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+            ExprKind::Chain { first, rest } => std::iter::once(&**first)
+                .chain(rest.iter().map(|l| &l.rhs))
+                .collect(),
             ExprKind::If {
                 cond,
                 then,
@@ -291,7 +470,15 @@ impl Expr {
             } => vec![cond, then, otherwise],
             ExprKind::When(c) => vec![c],
             ExprKind::Keyframes { frames, .. } => frames.iter().map(|k| &k.value).collect(),
-            _ => Vec::new(),
+            ExprKind::Number { .. }
+            | ExprKind::Money(_)
+            | ExprKind::MoneyUnit(_)
+            | ExprKind::Period(_)
+            | ExprKind::Name(_)
+            | ExprKind::String(_)
+            | ExprKind::Never
+            | ExprKind::Range { .. }
+            | ExprKind::Csv { .. } => Vec::new(),
         }
     }
 
@@ -306,41 +493,94 @@ impl Expr {
         deepest
     }
 
-    /// Calls `f` on every name this expression reads, with the span of the
-    /// reference: `x`, and for `p.load` the whole field access.
+    /// Calls `f` on this expression and every one inside it, parents first.
     pub fn visit(&self, f: &mut impl FnMut(&Expr)) {
-        f(self);
-        match &self.kind {
-            ExprKind::WithUnit { value, .. } => value.visit(f),
-            ExprKind::Field { base, .. } => base.visit(f),
-            ExprKind::Call { args, .. } => args.iter().for_each(|a| a.visit(f)),
-            ExprKind::At { base, year } => {
-                base.visit(f);
-                year.visit(f);
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            f(e);
+            let mut kids = e.children();
+            kids.reverse();
+            stack.extend(kids);
+        }
+    }
+
+    /// The same tree with every span set to the default: for comparing two
+    /// programs whatever their layout (the formatter's test).
+    pub fn without_spans(&self) -> Expr {
+        let mut e = self.clone();
+        e.clear_spans();
+        e
+    }
+
+    fn clear_spans(&mut self) {
+        self.span = Span::default();
+        match &mut self.kind {
+            ExprKind::WithUnit { value, unit } => {
+                value.clear_spans();
+                unit.span = Span::default();
             }
-            ExprKind::Unary { operand, .. } => operand.visit(f),
-            ExprKind::Binary { lhs, rhs, .. } => {
-                lhs.visit(f);
-                rhs.visit(f);
+            ExprKind::Field { base, field } => {
+                base.clear_spans();
+                field.span = Span::default();
+            }
+            ExprKind::Call { func, args } => {
+                func.span = Span::default();
+                args.iter_mut().for_each(Expr::clear_spans);
+            }
+            ExprKind::At { base, at } => {
+                base.clear_spans();
+                at.clear_spans();
+            }
+            ExprKind::Unary { operand, .. } => operand.clear_spans(),
+            ExprKind::Binary {
+                lhs, rhs, op_span, ..
+            } => {
+                lhs.clear_spans();
+                rhs.clear_spans();
+                *op_span = Span::default();
+            }
+            ExprKind::Chain { first, rest } => {
+                first.clear_spans();
+                for l in rest {
+                    l.op_span = Span::default();
+                    l.rhs.clear_spans();
+                }
             }
             ExprKind::If {
                 cond,
                 then,
                 otherwise,
             } => {
-                cond.visit(f);
-                then.visit(f);
-                otherwise.visit(f);
+                cond.clear_spans();
+                then.clear_spans();
+                otherwise.clear_spans();
             }
-            ExprKind::When(c) => c.visit(f),
-            ExprKind::Keyframes { frames, .. } => frames.iter().for_each(|k| k.value.visit(f)),
+            ExprKind::When(c) => c.clear_spans(),
+            ExprKind::Keyframes { frames, .. } => {
+                for k in frames {
+                    k.at.span = Span::default();
+                    k.value.clear_spans();
+                }
+            }
+            ExprKind::Period(p) => p.span = Span::default(),
+            ExprKind::Range { start, end } => {
+                start.span = Span::default();
+                end.span = Span::default();
+            }
+            ExprKind::Csv {
+                file_span,
+                column_span,
+                ..
+            } => {
+                *file_span = Span::default();
+                *column_span = Span::default();
+            }
             ExprKind::Number { .. }
             | ExprKind::Money(_)
             | ExprKind::MoneyUnit(_)
             | ExprKind::Name(_)
             | ExprKind::String(_)
-            | ExprKind::Never
-            | ExprKind::Range { .. } => {}
+            | ExprKind::Never => {}
         }
     }
 }

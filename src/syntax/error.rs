@@ -89,43 +89,110 @@ pub enum SyntaxError {
         first: Option<Span>,
     },
 
-    #[error("a year must be a whole number, found `{text}`")]
-    #[diagnostic(code(scn::bad_year))]
+    #[error("`{text}` is not a year scn can use")]
+    #[diagnostic(
+        code(scn::bad_year),
+        help("a year is a whole number between -1000000 and 1000000")
+    )]
     BadYear {
         text: String,
         #[label("not a year")]
+        span: Span,
+    },
+
+    #[error("`{text}` is not a period: {problem}")]
+    #[diagnostic(code(scn::bad_period), help("{help}"))]
+    BadPeriod {
+        text: String,
+        problem: String,
+        help: String,
+        #[label("not a period")]
+        span: Span,
+    },
+
+    #[error("this `{open}` is never closed")]
+    #[diagnostic(code(scn::unclosed), help("add the missing `{close}`"))]
+    Unclosed {
+        open: char,
+        close: char,
+        #[label("opened here")]
+        span: Span,
+        found: String,
+        #[label("expected `{close}` before {found}")]
+        at: Span,
+    },
+
+    #[error("`by {policy}` takes no rules")]
+    #[diagnostic(
+        code(scn::policy_shape),
+        help("rules such as `stargate >= 75%` belong to `by optimal [a, b] {{ … }}`")
+    )]
+    RulesMisuse {
+        policy: String,
+        #[label("rules here")]
+        span: Span,
+    },
+
+    #[error("a name has at most two dots")]
+    #[diagnostic(
+        code(scn::unknown_field),
+        help(
+            "fields do not have fields: write `stargate.load`, or `cat.stargate.load` for an imported provider"
+        )
+    )]
+    TooManyDots {
+        #[label("too many dots")]
         span: Span,
     },
 }
 
 /// Human words for a grammar rule, as used in "expected …". `None` for
 /// rules that never stand alone in a message.
-pub fn rule_name(rule: Rule) -> Option<&'static str> {
+pub fn rule_name(r: Rule) -> Option<&'static str> {
     use Rule::*;
-    Some(match rule {
+    Some(match r {
         expr | expr_ml | op_expr | op_expr_ml | keyframes | paren | money | money_unit
         | quantity | number | never | if_expr | when_expr | if_expr_ml | when_expr_ml | neg
         | not | kw_if | kw_when | expr_stmt | string => "an expression",
-        ident | target => "a name",
+        ident | target | override_name => "a name",
         add | sub | mul | div | pow | to | or | and | le | ge | ne | eq | lt | gt => "an operator",
         at | field | call => "an operator",
         line_end => "end of line",
         EOI => "end of input",
         property | prop_name => "a property (`name = value`)",
         share_entry | share_name => "a share (`provider: value`)",
-        override_ | override_name => "an override (`name = value`)",
+        override_ => "an override (`name = value`)",
         provider_ref => "a provider",
         keyframe => "a keyframe (`year: value`)",
-        int => "a year",
-        year_range => "a year range (`2024..2030`)",
+        int | period => "a period (`2026`, `2026Q3`, `2026-07`)",
+        period_range => "a range of periods (`2024..2030`)",
+        step => "`yearly`, `quarterly` or `monthly`",
+        alloc_rule => "a rule (`provider >= 20%`)",
+        rules_block => "`{`",
+        budget_kw => "`budget`",
+        range_op => "`..`",
+        in_unit | by_year => "`in` or `by`",
+        year_word => "`year`",
+        year_agg => "`sum`, `avg` or `last`",
+        plan_word | kw_plan | plan_stmt => "`plan`",
+        subject_to | kw_subject => "`subject to`",
+        kw_minimize => "`minimize`",
+        kw_discount => "`discount`",
+        kw_so => "`so that`",
+        that_kw => "`that`",
+        sobol_kw => "`sobol` or a percentage",
+        as_kw => "`as`",
+        csv_call | csv_kw => "an expression",
+        kw_to => "`to`",
         fill => "`linear`, `growth` or `step`",
         unit_name | unit_expr | unit_atom | percent_unit => "a unit",
         rest => "`rest`",
-        policy => "a policy (`priority`, `cost` or `share`)",
+        policy => "a policy (`priority`, `cost`, `share` or `optimal`)",
         provider_list => "`[`",
         share_block => "`{`",
         kw_timeline | kw_let | kw_demand | kw_provider | kw_allocate | kw_unit | kw_scenario
-        | kw_show | kw_assert | kw_compare | kw_plot | kw_samples | kw_seed => "a statement",
+        | kw_show | kw_assert | kw_compare | kw_plot | kw_samples | kw_seed | kw_solve
+        | kw_sensitivity | kw_correlate | kw_explain | kw_import => "a statement",
         kw_by => "`by`",
         kw_extends => "`extends`",
         kw_on => "`on`",
@@ -157,6 +224,10 @@ pub fn expected_list(rules: &[Rule]) -> String {
         {
             names.push(n);
         }
+    }
+    // A period is an expression: name both only where no expression fits.
+    if names.contains(&"an expression") {
+        names.retain(|n| !n.starts_with("a period"));
     }
     names.sort_by_key(|n| {
         (

@@ -1,5 +1,5 @@
-//! The pest parser and the lowering of its pairs into the owned AST, with one
-//! static Pratt table for the operators.
+//! The pest parser and the lowering of its pairs into the owned AST, one
+//! function per rule, with one static Pratt table for the operators.
 
 use std::sync::LazyLock;
 
@@ -10,13 +10,15 @@ use pest_derive::Parser;
 
 use super::ast::*;
 use super::error::{SyntaxError, expected_list, operator_hint};
+use super::prescan::{check_depth, statement_pieces, unclosed_before};
 use crate::span::Span;
+use crate::time::{MAX_YEAR, PeriodLit, Step, Sub};
 
 #[derive(Parser)]
 #[grammar = "../grammar/scn.pest"]
 pub struct ScnParser;
 
-/// Operators from loosest to tightest, as LANGUAGE.md orders them.
+/// Operators from loosest to tightest, as the reference orders them.
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
     PrattParser::new()
         .op(Op::infix(Rule::or, Assoc::Left))
@@ -36,13 +38,13 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
         .op(Op::postfix(Rule::at) | Op::postfix(Rule::field) | Op::postfix(Rule::call))
 });
 
-/// How deep brackets and runs of prefix operators may nest. The parser is
-/// recursive, so this bound is what keeps hostile input from overflowing it.
-pub const MAX_DEPTH: usize = 200;
-
-/// How many levels an expression's tree may have (`1 + 1 + … + 1` with
-/// 2,000 terms has 2,000): the later stages walk it recursively.
+/// How many levels an expression's tree may have. Chains of one operator
+/// (`1 + 1 + … + 1`) are flat, so this bounds real nesting only: the later
+/// stages walk the tree recursively.
 pub const MAX_EXPR_DEPTH: usize = 2_000;
+
+/// How many dots a name may have: `cat.stargate.price`.
+const MAX_FIELDS: usize = 2;
 
 /// Which top-level rule to parse: a file, or REPL input (bare expressions allowed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,20 +54,27 @@ pub enum Mode {
 }
 
 /// Parses `text`, which starts at global offset `base`, into a program.
-/// Reports the first syntax error, or every independent lowering error.
+/// Reports the first syntax error of each piece, or every independent
+/// lowering error.
 pub fn parse(text: &str, base: usize, mode: Mode) -> Result<Program, Vec<SyntaxError>> {
     check_depth(text, base).map_err(|e| vec![e])?;
     // Top-level statements are independent, so a large file is cut at
-    // statement boundaries and its pieces parsed on every core.
-    let pieces = statement_pieces(text, mode);
+    // statement boundaries (at fixed sizes, whatever the core count) and
+    // its pieces parsed in parallel.
+    let pieces = match mode {
+        Mode::File => statement_pieces(text),
+        Mode::Repl => vec![(0, text.len())],
+    };
     if pieces.len() < 2 {
         return parse_piece(text, base, mode);
     }
     use rayon::prelude::*;
-    let results: Vec<_> = pieces
-        .par_iter()
-        .map(|&(a, b)| parse_piece(&text[a..b], base + a, mode))
-        .collect();
+    let results: Vec<_> = crate::pool::install(|| {
+        pieces
+            .par_iter()
+            .map(|&(a, b)| parse_piece(&text[a..b], base + a, mode))
+            .collect()
+    });
     let mut items = Vec::new();
     let mut errors = Vec::new();
     for r in results {
@@ -81,74 +90,14 @@ pub fn parse(text: &str, base: usize, mode: Mode) -> Result<Program, Vec<SyntaxE
     }
 }
 
-/// Files smaller than this are parsed in one piece.
-const PARALLEL_PARSE_FROM: usize = 1 << 16;
-
-/// Byte ranges of `text` that each hold whole statements: cuts fall after a
-/// newline outside any bracket, string or comment, near equal sizes.
-fn statement_pieces(text: &str, mode: Mode) -> Vec<(usize, usize)> {
-    let n = rayon::current_num_threads();
-    if mode != Mode::File || text.len() < PARALLEL_PARSE_FROM || n < 2 {
-        return vec![(0, text.len())];
-    }
-    let bytes = text.as_bytes();
-    let target = text.len() / n;
-    let mut cuts = vec![0];
-    let (mut depth, mut i) = (0usize, 0usize);
-    while i < bytes.len() {
-        if let Some(next) = skip_trivia(bytes, i) {
-            i = next;
-            continue;
-        }
-        match bytes[i] {
-            b'(' | b'[' | b'{' => depth += 1,
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'\n' if depth == 0 && i + 1 - cuts[cuts.len() - 1] >= target && cuts.len() < n => {
-                cuts.push(i + 1)
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    cuts.push(text.len());
-    cuts.windows(2)
-        .map(|w| (w[0], w[1]))
-        .filter(|(a, b)| a < b)
-        .collect()
-}
-
-/// When a comment or a string starts at `i`, the index just past it (a
-/// comment stops before its newline, an unclosed string at the newline):
-/// the byte scanners below look only at code.
-fn skip_trivia(bytes: &[u8], i: usize) -> Option<usize> {
-    let end_of = |from: usize, stop: &[u8]| {
-        bytes[from..]
-            .iter()
-            .position(|b| stop.contains(b))
-            .map_or(bytes.len(), |k| from + k)
-    };
-    match bytes[i] {
-        b'#' => Some(end_of(i, b"\n")),
-        b'"' => {
-            let close = end_of(i + 1, b"\"\n");
-            Some(if bytes.get(close) == Some(&b'"') {
-                close + 1
-            } else {
-                close
-            })
-        }
-        _ => None,
-    }
-}
-
 /// Parses one piece of text that holds whole statements.
 fn parse_piece(text: &str, base: usize, mode: Mode) -> Result<Program, Vec<SyntaxError>> {
-    let rule = match mode {
+    let top_rule = match mode {
         Mode::File => Rule::program,
         Mode::Repl => Rule::repl_input,
     };
-    let pairs = ScnParser::parse(rule, text).map_err(|e| vec![syntax_error(e, text, base)])?;
-    let lower = Lower { base, text };
+    let pairs = ScnParser::parse(top_rule, text).map_err(|e| vec![syntax_error(e, text, base)])?;
+    let lower = Lower { base };
     let mut items = Vec::new();
     let mut errors = Vec::new();
     // Items are the children of the top rule (statements are silent).
@@ -161,7 +110,6 @@ fn parse_piece(text: &str, base: usize, mode: Mode) -> Result<Program, Vec<Synta
                 .into_iter()
                 .find(|e| e.depth() > MAX_EXPR_DEPTH)
             {
-                // Checking and evaluation recurse over the tree: bound it.
                 Some(e) => errors.push(SyntaxError::TooDeep {
                     depth: e.depth(),
                     limit: MAX_EXPR_DEPTH,
@@ -179,9 +127,9 @@ fn parse_piece(text: &str, base: usize, mode: Mode) -> Result<Program, Vec<Synta
     }
 }
 
-fn is_item(rule: Rule) -> bool {
+fn is_item(r: Rule) -> bool {
     matches!(
-        rule,
+        r,
         Rule::timeline_stmt
             | Rule::let_decl
             | Rule::demand_decl
@@ -195,65 +143,14 @@ fn is_item(rule: Rule) -> bool {
             | Rule::plot_stmt
             | Rule::samples_stmt
             | Rule::seed_stmt
+            | Rule::plan_stmt
+            | Rule::solve_stmt
+            | Rule::sensitivity_stmt
+            | Rule::correlate_stmt
+            | Rule::explain_stmt
+            | Rule::import_stmt
             | Rule::expr_stmt
     )
-}
-
-/// Rejects input nested deeper than [`MAX_DEPTH`] before the recursive
-/// parser sees it: brackets, and runs of `-`, `not`, `^`, `if` and `when`.
-fn check_depth(text: &str, base: usize) -> Result<(), SyntaxError> {
-    let bytes = text.as_bytes();
-    let mut depth = 0usize;
-    let mut run = 0usize;
-    let mut i = 0;
-    let too_deep = |depth, at: usize| SyntaxError::TooDeep {
-        depth,
-        limit: MAX_DEPTH,
-        span: Span::new(base + at, base + at + 1),
-    };
-    while i < bytes.len() {
-        if let Some(next) = skip_trivia(bytes, i) {
-            i = next;
-            continue;
-        }
-        let b = bytes[i];
-        match b {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(too_deep(depth, i));
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'-' | b'^' => {
-                run += 1;
-                if run > MAX_DEPTH {
-                    return Err(too_deep(run, i));
-                }
-            }
-            b' ' | b'\t' | b'\r' => {}
-            b'\n' | b';' => run = 0,
-            _ if b.is_ascii_alphabetic() => {
-                let start = i;
-                while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
-                match &text[start..i] {
-                    "not" | "if" | "when" | "then" | "else" => {
-                        run += 1;
-                        if run > MAX_DEPTH {
-                            return Err(too_deep(run, start));
-                        }
-                    }
-                    _ => run = 0,
-                }
-                continue;
-            }
-            _ => run = 0,
-        }
-        i += 1;
-    }
-    Ok(())
 }
 
 fn syntax_error(e: pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxError {
@@ -267,6 +164,7 @@ fn syntax_error(e: pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxE
         Some(c) if c.is_alphanumeric() || c == '_' => rest
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+            .take(40)
             .collect(),
         Some(_) => rest
             .chars()
@@ -279,6 +177,37 @@ fn syntax_error(e: pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxE
         "" => ("end of input".to_string(), 0),
         t => (format!("`{t}`"), t.len()),
     };
+    let expected = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    // A bracket left open explains the error better than what was found
+    // instead of its closing bracket.
+    let wants_close =
+        expected.contains("`}`") || expected.contains("`)`") || expected.contains("`]`");
+    if wants_close
+        && let Some((open, ch)) = unclosed_before(text, pos)
+        && (len == 0 || found != "end of line")
+    {
+        let close = match ch {
+            b'(' => ')',
+            b'[' => ']',
+            _ => '}',
+        };
+        let at = if len == 0 && pos > 0 {
+            let prev = text[..pos].chars().next_back().map_or(1, char::len_utf8);
+            Span::new(base + pos - prev, base + pos)
+        } else {
+            Span::new(base + pos, base + pos + len)
+        };
+        return SyntaxError::Unclosed {
+            open: char::from(ch),
+            close,
+            span: Span::new(base + open, base + open + 1),
+            found,
+            at,
+        };
+    }
     // At the very end there is nothing to underline: point at the last
     // character instead, so the label is drawn.
     let (pos, len) = if len == 0 && pos > 0 {
@@ -286,10 +215,6 @@ fn syntax_error(e: pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxE
         (pos - prev, prev)
     } else {
         (pos, len)
-    };
-    let expected = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => expected_list(positives),
-        pest::error::ErrorVariant::CustomError { message } => message.clone(),
     };
     SyntaxError::Unexpected {
         expected,
@@ -299,14 +224,76 @@ fn syntax_error(e: pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxE
     }
 }
 
-struct Lower<'t> {
+struct Lower {
     base: usize,
-    text: &'t str,
 }
 
 type R<T> = Result<T, SyntaxError>;
 
-impl Lower<'_> {
+/// The pairs that carry meaning: punctuation and keywords dropped.
+fn meaningful<'i>(pairs: Pairs<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
+    pairs.filter(|p| {
+        !matches!(
+            p.as_rule(),
+            Rule::assign
+                | Rule::colon
+                | Rule::comma
+                | Rule::dot
+                | Rule::lparen
+                | Rule::rparen
+                | Rule::lbrace
+                | Rule::rbrace
+                | Rule::lbracket
+                | Rule::rbracket
+                | Rule::line_end
+                | Rule::range_op
+                | Rule::kw_timeline
+                | Rule::kw_let
+                | Rule::kw_demand
+                | Rule::kw_provider
+                | Rule::kw_allocate
+                | Rule::kw_by
+                | Rule::kw_scenario
+                | Rule::kw_extends
+                | Rule::kw_compare
+                | Rule::kw_on
+                | Rule::kw_show
+                | Rule::kw_assert
+                | Rule::kw_plot
+                | Rule::kw_unit
+                | Rule::kw_samples
+                | Rule::kw_seed
+                | Rule::kw_within
+                | Rule::kw_when
+                | Rule::kw_if
+                | Rule::kw_then
+                | Rule::kw_else
+                | Rule::kw_in
+                | Rule::kw_to
+                | Rule::kw_plan
+                | Rule::kw_minimize
+                | Rule::kw_discount
+                | Rule::kw_subject
+                | Rule::kw_solve
+                | Rule::kw_so
+                | Rule::kw_sensitivity
+                | Rule::kw_correlate
+                | Rule::kw_explain
+                | Rule::kw_import
+                | Rule::budget_kw
+                | Rule::that_kw
+                | Rule::as_kw
+                | Rule::csv_kw
+        )
+    })
+}
+
+fn first<'i>(mut it: impl Iterator<Item = Pair<'i, Rule>>, what: &str) -> Pair<'i, Rule> {
+    it.next()
+        .unwrap_or_else(|| unreachable!("the grammar guarantees {what}"))
+}
+
+impl Lower {
     /// The pair's span without the whitespace and comment pest lets a rule
     /// swallow after its last token (before an optional part that is absent).
     fn span(&self, p: &Pair<Rule>) -> Span {
@@ -327,76 +314,37 @@ impl Lower<'_> {
         s[1..s.len() - 1].to_string()
     }
 
-    /// The pairs that carry meaning: punctuation and keywords dropped.
-    fn meaningful<'i>(pairs: Pairs<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
-        pairs.filter(|p| {
-            !matches!(
-                p.as_rule(),
-                Rule::assign
-                    | Rule::colon
-                    | Rule::comma
-                    | Rule::dot
-                    | Rule::lparen
-                    | Rule::rparen
-                    | Rule::lbrace
-                    | Rule::rbrace
-                    | Rule::lbracket
-                    | Rule::rbracket
-                    | Rule::line_end
-                    | Rule::kw_timeline
-                    | Rule::kw_let
-                    | Rule::kw_demand
-                    | Rule::kw_provider
-                    | Rule::kw_allocate
-                    | Rule::kw_by
-                    | Rule::kw_scenario
-                    | Rule::kw_extends
-                    | Rule::kw_compare
-                    | Rule::kw_on
-                    | Rule::kw_show
-                    | Rule::kw_assert
-                    | Rule::kw_plot
-                    | Rule::kw_unit
-                    | Rule::kw_samples
-                    | Rule::kw_seed
-                    | Rule::kw_within
-                    | Rule::kw_when
-                    | Rule::kw_if
-                    | Rule::kw_then
-                    | Rule::kw_else
-                    | Rule::kw_in
-            )
-        })
-    }
-
     fn item(&self, pair: Pair<Rule>) -> R<Item> {
         let span = self.span(&pair);
-        let rule = pair.as_rule();
-        let mut it = Self::meaningful(pair.into_inner()).peekable();
-        let mut next = || {
-            it.next()
-                .unwrap_or_else(|| unreachable!("grammar guarantees a child"))
-        };
-        let kind = match rule {
+        let kind_rule = pair.as_rule();
+        let mut it = meaningful(pair.into_inner()).peekable();
+        let kind = match kind_rule {
             Rule::timeline_stmt => {
-                let r = next();
-                let (start, end) = self.year_range(r.clone())?;
+                let r = first(&mut it, "a range");
+                let rspan = self.span(&r);
+                let (start, end) = self.period_range(r)?;
+                let step = it.next().map(|s| match s.as_str() {
+                    "quarterly" => Step::Quarterly,
+                    "monthly" => Step::Monthly,
+                    _ => Step::Yearly,
+                });
                 ItemKind::Timeline {
                     start,
                     end,
-                    span: self.span(&r),
+                    step,
+                    span: rspan,
                 }
             }
             Rule::let_decl => ItemKind::Let {
-                name: self.ident(next()),
-                value: self.expr(next())?,
+                name: self.ident(first(&mut it, "a name")),
+                value: self.expr(first(&mut it, "a value"))?,
             },
             Rule::demand_decl => {
-                let name = self.ident(next());
-                let mut p = next();
+                let name = self.ident(first(&mut it, "a name"));
+                let mut p = first(&mut it, "a value");
                 let title = if p.as_rule() == Rule::string {
                     let t = self.string(p);
-                    p = next();
+                    p = first(&mut it, "a value");
                     Some(t)
                 } else {
                     None
@@ -408,40 +356,43 @@ impl Lower<'_> {
                 }
             }
             Rule::provider_decl => {
-                let mut rest: Vec<Pair<Rule>> = Vec::new();
-                let name = self.ident(next());
+                let name = self.ident(first(&mut it, "a name"));
                 let mut title = None;
-                for p in it.by_ref() {
+                let mut props = Vec::new();
+                for p in it {
                     match p.as_rule() {
                         Rule::string => title = Some(self.string(p)),
-                        _ => rest.push(p),
+                        _ => {
+                            let mut inner = meaningful(p.into_inner());
+                            let n = first(&mut inner, "a property name");
+                            let v = first(&mut inner, "a property value");
+                            props.push(Property {
+                                name: self.ident(n),
+                                value: self.expr(v)?,
+                                upper: inner.next().map(|u| self.expr(u)).transpose()?,
+                            });
+                        }
                     }
-                }
-                let mut props = Vec::new();
-                for p in rest {
-                    let mut inner = Self::meaningful(p.into_inner());
-                    let (Some(n), Some(v)) = (inner.next(), inner.next()) else {
-                        unreachable!("property has a name and a value")
-                    };
-                    props.push(Property {
-                        name: self.ident(n),
-                        value: self.expr(v)?,
-                    });
                 }
                 ItemKind::Provider { name, title, props }
             }
             Rule::allocate_decl => {
-                let demand = self.ident(next());
-                let policy = self.policy(next())?;
-                ItemKind::Allocate { demand, policy }
+                let demand = self.ident(first(&mut it, "a demand"));
+                let policy = self.policy(first(&mut it, "a policy"))?;
+                let budget = it.next().map(|b| self.expr(b)).transpose()?;
+                ItemKind::Allocate {
+                    demand,
+                    policy,
+                    budget,
+                }
             }
             Rule::unit_decl => {
-                let name = self.ident(next());
+                let name = self.ident(first(&mut it, "a name"));
                 let value = it.next().map(|p| self.expr(p)).transpose()?;
                 ItemKind::Unit { name, value }
             }
             Rule::scenario_decl => {
-                let name = self.ident(next());
+                let name = self.ident(first(&mut it, "a name"));
                 let mut title = None;
                 let mut extends = None;
                 let mut overrides = Vec::new();
@@ -461,12 +412,42 @@ impl Lower<'_> {
                 })
             }
             Rule::show_stmt => {
-                let exprs = self.expr_list(next())?;
-                let unit = it.next().map(|p| self.unit_expr(p));
-                ItemKind::Show { exprs, unit }
+                let p = first(&mut it, "what to show");
+                if p.as_rule() == Rule::plan_word {
+                    ItemKind::ShowPlan
+                } else {
+                    let exprs = self.expr_list(p)?;
+                    let mut unit = None;
+                    let mut by_year = None;
+                    for o in it {
+                        match o.as_rule() {
+                            Rule::in_unit => {
+                                let u = first(meaningful(o.into_inner()), "a unit");
+                                unit = Some(self.unit_expr(u));
+                            }
+                            Rule::by_year => {
+                                let bspan = self.span(&o);
+                                let agg = meaningful(o.into_inner())
+                                    .find(|q| q.as_rule() == Rule::year_agg)
+                                    .map(|q| match q.as_str() {
+                                        "sum" => YearAgg::Sum,
+                                        "avg" => YearAgg::Avg,
+                                        _ => YearAgg::Last,
+                                    });
+                                by_year = Some(ByYear { agg, span: bspan });
+                            }
+                            r => unreachable!("unexpected {r:?} in show"),
+                        }
+                    }
+                    ItemKind::Show {
+                        exprs,
+                        unit,
+                        by_year,
+                    }
+                }
             }
             Rule::assert_stmt => {
-                let expr = self.expr(next())?;
+                let expr = self.expr(first(&mut it, "a condition"))?;
                 let within = it.next().map(|p| self.expr(p)).transpose()?;
                 ItemKind::Assert { expr, within }
             }
@@ -483,46 +464,184 @@ impl Lower<'_> {
                 ItemKind::Compare { scenarios, exprs }
             }
             Rule::plot_stmt => {
-                let mut p = next();
+                let mut p = first(&mut it, "what to plot");
                 let stack = p.as_rule() == Rule::stack;
                 if stack {
-                    p = next();
+                    p = first(&mut it, "what to plot");
                 }
                 ItemKind::Plot {
                     stack,
                     exprs: self.expr_list(p)?,
                 }
             }
-            Rule::samples_stmt => ItemKind::Samples(self.expr(next())?),
-            Rule::seed_stmt => ItemKind::Seed(self.expr(next())?),
-            Rule::expr_stmt => ItemKind::Expr(self.expr(next())?),
+            Rule::samples_stmt => ItemKind::Samples(self.expr(first(&mut it, "a count"))?),
+            Rule::seed_stmt => ItemKind::Seed(self.expr(first(&mut it, "a seed"))?),
+            Rule::plan_stmt => {
+                let mut title = None;
+                let mut objective = None;
+                let mut discount = None;
+                let mut constraints = Vec::new();
+                for p in it {
+                    match p.as_rule() {
+                        Rule::string => title = Some(self.string(p)),
+                        Rule::subject_to => {
+                            constraints = meaningful(p.into_inner())
+                                .map(|c| self.expr(c))
+                                .collect::<R<_>>()?
+                        }
+                        _ if objective.is_none() => objective = Some(self.expr(p)?),
+                        _ => discount = Some(self.expr(p)?),
+                    }
+                }
+                ItemKind::Plan(Plan {
+                    title,
+                    objective: objective.unwrap_or_else(|| unreachable!("a plan has an objective")),
+                    discount,
+                    constraints,
+                    span,
+                })
+            }
+            Rule::solve_stmt => ItemKind::Solve {
+                name: self.ident(first(&mut it, "a name")),
+                lo: self.expr(first(&mut it, "a low end"))?,
+                hi: self.expr(first(&mut it, "a high end"))?,
+                condition: self.expr(first(&mut it, "a condition"))?,
+            },
+            Rule::sensitivity_stmt => {
+                let expr = self.expr(first(&mut it, "an expression"))?;
+                let mut on = Vec::new();
+                let mut by = SensitivityBy::Default;
+                for p in it {
+                    match p.as_rule() {
+                        Rule::target => on.push(self.target(p)),
+                        Rule::sobol_kw => by = SensitivityBy::Sobol,
+                        _ => by = SensitivityBy::Percent(self.expr(p)?),
+                    }
+                }
+                ItemKind::Sensitivity { expr, on, by }
+            }
+            Rule::correlate_stmt => {
+                let mut targets = Vec::new();
+                let mut rho = None;
+                for p in it {
+                    match p.as_rule() {
+                        Rule::target => targets.push(self.target(p)),
+                        _ => rho = Some(self.expr(p)?),
+                    }
+                }
+                ItemKind::Correlate {
+                    targets,
+                    rho: rho.unwrap_or_else(|| unreachable!("correlate has a value")),
+                }
+            }
+            Rule::explain_stmt => ItemKind::Explain {
+                from: self.ident(first(&mut it, "a scenario")),
+                to: self.ident(first(&mut it, "a scenario")),
+                expr: self.expr(first(&mut it, "an expression"))?,
+            },
+            Rule::import_stmt => {
+                let p = first(&mut it, "a path");
+                let path_span = self.span(&p);
+                let path = self.string(p);
+                ItemKind::Import {
+                    path,
+                    path_span,
+                    alias: it.next().map(|a| self.ident(a)),
+                }
+            }
+            Rule::expr_stmt => ItemKind::Expr(self.expr(first(&mut it, "an expression"))?),
             r => unreachable!("not an item: {r:?}"),
         };
         Ok(Item { kind, span })
     }
 
-    fn year_range(&self, pair: Pair<Rule>) -> R<(i64, i64)> {
-        let mut it = pair.into_inner();
-        let (Some(a), Some(b)) = (it.next(), it.next()) else {
-            unreachable!("a range has two ends")
-        };
-        Ok((self.int(&a)?, self.int(&b)?))
+    fn target(&self, pair: Pair<Rule>) -> Target {
+        let span = self.span(&pair);
+        Target {
+            parts: meaningful(pair.into_inner())
+                .map(|p| self.ident(p))
+                .collect(),
+            span,
+        }
     }
 
-    fn int(&self, p: &Pair<Rule>) -> R<i64> {
-        p.as_str().parse().map_err(|_| SyntaxError::BadYear {
-            text: p.as_str().to_string(),
-            span: self.span(p),
-        })
+    /// `2026`, `2026Q3`, `2026-07` (the month or quarter checked here).
+    fn period(&self, p: &Pair<Rule>) -> R<PeriodLit> {
+        let text = p.as_str();
+        let span = self.span(p);
+        let bad = |problem: &str, help: &str| SyntaxError::BadPeriod {
+            text: text.to_string(),
+            problem: problem.to_string(),
+            help: help.to_string(),
+            span,
+        };
+        if p.as_rule() == Rule::int {
+            let year: i64 = text.parse().map_err(|_| SyntaxError::BadYear {
+                text: text.to_string(),
+                span,
+            })?;
+            if year.abs() > MAX_YEAR {
+                return Err(SyntaxError::BadYear {
+                    text: text.to_string(),
+                    span,
+                });
+            }
+            return Ok(PeriodLit::year(year, span));
+        }
+        let year: i64 = text[..4].parse().map_err(|_| SyntaxError::BadYear {
+            text: text.to_string(),
+            span,
+        })?;
+        let rest = &text[4..];
+        let sub = if let Some(m) = rest.strip_prefix('-') {
+            if m.len() != 2 {
+                return Err(bad(
+                    "a month has two digits",
+                    &format!(
+                        "write `{year}-{:0>2}`; for a subtraction put spaces around `-`: `{year} - {m}`",
+                        m
+                    ),
+                ));
+            }
+            match m.parse::<u8>() {
+                Ok(n @ 1..=12) => Sub::Month(n),
+                _ => {
+                    return Err(bad(
+                        "there is no such month",
+                        &format!(
+                            "months run from 01 to 12; for a subtraction write `{year} - {m}`"
+                        ),
+                    ));
+                }
+            }
+        } else {
+            let q = &rest[1..];
+            match q.parse::<u8>() {
+                Ok(n @ 1..=4) if q.len() == 1 => Sub::Quarter(n),
+                _ => {
+                    return Err(bad(
+                        "there is no such quarter",
+                        "quarters are `Q1` to `Q4`: `2026Q3`",
+                    ));
+                }
+            }
+        };
+        Ok(PeriodLit { year, sub, span })
+    }
+
+    fn period_range(&self, pair: Pair<Rule>) -> R<(PeriodLit, PeriodLit)> {
+        let mut it = pair.into_inner();
+        let a = first(&mut it, "a range start");
+        let b = first(&mut it, "a range end");
+        Ok((self.period(&a)?, self.period(&b)?))
     }
 
     fn policy(&self, pair: Pair<Rule>) -> R<Policy> {
         let mut it = pair.into_inner();
-        let (Some(name), Some(body)) = (it.next(), it.next()) else {
-            unreachable!("policy has a name and a body")
-        };
-        let name = self.ident(name);
+        let name = self.ident(first(&mut it, "a policy name"));
+        let body = first(&mut it, "a policy body");
         let body_span = self.span(&body);
+        let rules = it.next();
         let list = |body: Pair<Rule>| -> R<Vec<Ident>> {
             if body.as_rule() != Rule::provider_list {
                 return Err(SyntaxError::PolicyShape {
@@ -530,7 +649,7 @@ impl Lower<'_> {
                     span: body_span,
                 });
             }
-            let ids: Vec<Ident> = Self::meaningful(body.into_inner())
+            let ids: Vec<Ident> = meaningful(body.into_inner())
                 .map(|p| self.ident(p))
                 .collect();
             if let Some(r) = ids.iter().find(|i| i.name == "rest") {
@@ -542,9 +661,51 @@ impl Lower<'_> {
             }
             Ok(ids)
         };
+        let no_rules = |rules: &Option<Pair<Rule>>| -> R<()> {
+            match rules {
+                Some(r) => Err(SyntaxError::RulesMisuse {
+                    policy: name.name.clone(),
+                    span: self.span(r),
+                }),
+                None => Ok(()),
+            }
+        };
         match name.name.as_str() {
-            "priority" => Ok(Policy::Priority(list(body)?)),
-            "cost" => Ok(Policy::Cost(list(body)?)),
+            "priority" => {
+                no_rules(&rules)?;
+                Ok(Policy::Priority(list(body)?))
+            }
+            "cost" => {
+                no_rules(&rules)?;
+                Ok(Policy::Cost(list(body)?))
+            }
+            "optimal" => {
+                let providers = list(body)?;
+                let mut out = Vec::new();
+                if let Some(r) = rules {
+                    for rule in meaningful(r.into_inner()) {
+                        let rspan = self.span(&rule);
+                        let mut inner = rule.into_inner();
+                        let p = self.ident(first(&mut inner, "a provider"));
+                        let op = match first(&mut inner, "an operator").as_rule() {
+                            Rule::le => RuleOp::AtMost,
+                            Rule::ge => RuleOp::AtLeast,
+                            _ => RuleOp::Exactly,
+                        };
+                        let value = self.expr(first(&mut inner, "a bound"))?;
+                        out.push(AllocRule {
+                            provider: p,
+                            op,
+                            value,
+                            span: rspan,
+                        });
+                    }
+                }
+                Ok(Policy::Optimal {
+                    providers,
+                    rules: out,
+                })
+            }
             "share" => {
                 if body.as_rule() != Rule::share_block {
                     return Err(SyntaxError::PolicyShape {
@@ -554,12 +715,11 @@ impl Lower<'_> {
                 }
                 let mut entries = Vec::new();
                 let mut first_rest: Option<Span> = None;
-                for e in Self::meaningful(body.into_inner()) {
+                for e in meaningful(body.into_inner()) {
                     let span = self.span(&e);
-                    let mut inner = Self::meaningful(e.into_inner());
-                    let (Some(p), Some(v)) = (inner.next(), inner.next()) else {
-                        unreachable!("share entry has a provider and a value")
-                    };
+                    let mut inner = meaningful(e.into_inner());
+                    let p = first(&mut inner, "a provider");
+                    let v = first(&mut inner, "a share");
                     let share = if v.as_rule() == Rule::rest {
                         let rs = self.span(&v);
                         if let Some(first) = first_rest {
@@ -583,9 +743,21 @@ impl Lower<'_> {
                 Ok(Policy::Share(entries))
             }
             other => {
-                let help = match strsim_best(other, &["priority", "cost", "share"]) {
-                    Some(s) => format!("did you mean `{s}`? The policies are `priority`, `cost` and `share`"),
-                    None => "the policies are `priority [a, b]`, `cost [a, b]` and `share { a: 50%, b: rest }`".into(),
+                let policies = crate::check::vocab::POLICIES;
+                let names: Vec<&str> = policies.iter().map(|p| p.name).collect();
+                let help = match crate::diag::suggest(other, names.iter().copied()) {
+                    Some(s) => format!(
+                        "did you mean `{s}`? The policies are {}",
+                        crate::diag::list_words(&names)
+                    ),
+                    None => format!(
+                        "the policies are {}",
+                        policies
+                            .iter()
+                            .map(|p| format!("`{}`", p.usage))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 };
                 Err(SyntaxError::UnknownPolicy {
                     name: other.to_string(),
@@ -598,24 +770,21 @@ impl Lower<'_> {
 
     fn override_(&self, pair: Pair<Rule>) -> R<Override> {
         let span = self.span(&pair);
-        let mut it = Self::meaningful(pair.into_inner());
-        let (Some(target), Some(value)) = (it.next(), it.next()) else {
-            unreachable!("override has a target and a value")
-        };
-        let mut names = Self::meaningful(target.into_inner());
-        let Some(first) = names.next() else {
-            unreachable!("target has a name")
-        };
+        let mut it = meaningful(pair.into_inner());
+        let target = self.target(first(&mut it, "a target"));
+        let value = self.expr(first(&mut it, "a value"))?;
+        if target.parts.len() > MAX_FIELDS + 1 {
+            return Err(SyntaxError::TooManyDots { span: target.span });
+        }
         Ok(Override {
-            target: self.ident(first),
-            prop: names.next().map(|p| self.ident(p)),
-            value: self.expr(value)?,
+            target,
+            value,
             span,
         })
     }
 
     fn expr_list(&self, pair: Pair<Rule>) -> R<Vec<Expr>> {
-        Self::meaningful(pair.into_inner())
+        meaningful(pair.into_inner())
             .map(|p| self.expr(p))
             .collect()
     }
@@ -631,13 +800,12 @@ impl Lower<'_> {
                 Rule::unit_atom => {
                     let fspan = self.span(&p);
                     let mut inner = p.into_inner();
-                    let Some(head) = inner.next() else {
-                        unreachable!("unit atom has a head")
-                    };
+                    let head = first(&mut inner, "a unit");
                     let power = inner
                         .find(|q| q.as_rule() == Rule::int)
                         .and_then(|q| q.as_str().parse::<i32>().ok())
-                        .unwrap_or(1);
+                        .unwrap_or(1)
+                        .clamp(-8, 8);
                     factors.push(UnitFactor {
                         name: head.as_str().to_string(),
                         power: sign * power,
@@ -652,19 +820,14 @@ impl Lower<'_> {
 
     fn expr(&self, pair: Pair<Rule>) -> R<Expr> {
         match pair.as_rule() {
-            Rule::expr | Rule::expr_ml => {
-                let Some(inner) = pair.into_inner().next() else {
-                    unreachable!("expr has a child")
-                };
-                self.expr(inner)
-            }
+            Rule::expr | Rule::expr_ml => self.expr(first(pair.into_inner(), "an expression")),
             Rule::op_expr | Rule::op_expr_ml => self.pratt(pair.into_inner()).map(|(e, _)| e),
             Rule::if_expr | Rule::if_expr_ml => {
                 let span = self.span(&pair);
-                let mut it = Self::meaningful(pair.into_inner());
-                let (Some(c), Some(a), Some(b)) = (it.next(), it.next(), it.next()) else {
-                    unreachable!("if has three parts")
-                };
+                let mut it = meaningful(pair.into_inner());
+                let c = first(&mut it, "a condition");
+                let a = first(&mut it, "a value");
+                let b = first(&mut it, "a value");
                 Ok(Expr {
                     kind: ExprKind::If {
                         cond: Box::new(self.expr(c)?),
@@ -676,15 +839,13 @@ impl Lower<'_> {
             }
             Rule::when_expr | Rule::when_expr_ml => {
                 let span = self.span(&pair);
-                let Some(c) = Self::meaningful(pair.into_inner()).next() else {
-                    unreachable!("when has a condition")
-                };
+                let c = first(meaningful(pair.into_inner()), "a condition");
                 // `when` takes everything to its right, so a comparison of
-                // its year needs parentheses: say so.
+                // its period needs parentheses: say so.
                 let cond = self.expr(c).map_err(|e| match e {
                     SyntaxError::ChainedComparison { span: s, .. } => SyntaxError::ChainedComparison {
                         span: s,
-                        help: "`when` takes everything after it; to compare its year, write `(when a > b) <= 2030`".into(),
+                        help: "`when` takes everything after it; to compare its period, write `(when a > b) <= 2030`".into(),
                     },
                     e => e,
                 })?;
@@ -698,7 +859,8 @@ impl Lower<'_> {
     }
 
     /// Operators through the Pratt table. The flag says whether the
-    /// expression was written in parentheses (to reject `a < b < c`).
+    /// expression was written in parentheses (to reject `a < b < c`, and
+    /// to keep `(a + b) + c` from joining the inner chain).
     fn pratt(&self, pairs: Pairs<Rule>) -> R<(Expr, bool)> {
         PRATT
             .map_primary(|p| self.primary(p))
@@ -726,28 +888,27 @@ impl Lower<'_> {
                 let span = lhs.span.join(self.span(&op));
                 let kind = match op.as_rule() {
                     Rule::at => {
-                        let Some(y) = op.into_inner().next() else {
-                            unreachable!("@ has a year")
-                        };
-                        let year = match y.as_rule() {
-                            Rule::int => Expr {
-                                kind: ExprKind::Number {
-                                    value: self.int(&y)? as f64,
-                                    percent: false,
-                                },
-                                span: self.span(&y),
-                            },
+                        let y = first(op.into_inner(), "a period");
+                        let at = match y.as_rule() {
+                            Rule::int | Rule::period => {
+                                let p = self.period(&y)?;
+                                Expr {
+                                    kind: ExprKind::Period(p),
+                                    span: p.span,
+                                }
+                            }
                             _ => self.primary(y)?.0,
                         };
                         ExprKind::At {
                             base: Box::new(lhs),
-                            year: Box::new(year),
+                            at: Box::new(at),
                         }
                     }
                     Rule::field => {
-                        let Some(f) = Self::meaningful(op.into_inner()).next() else {
-                            unreachable!("field has a name")
-                        };
+                        if field_depth(&lhs) >= MAX_FIELDS {
+                            return Err(SyntaxError::TooManyDots { span });
+                        }
+                        let f = first(meaningful(op.into_inner()), "a field name");
                         ExprKind::Field {
                             base: Box::new(lhs),
                             field: self.ident(f),
@@ -761,11 +922,11 @@ impl Lower<'_> {
                             name: name.clone(),
                             span: lhs.span,
                         };
-                        let args = Self::meaningful(op.into_inner())
+                        let args = meaningful(op.into_inner())
                             .map(|a| {
-                                if a.as_rule() == Rule::year_range {
+                                if a.as_rule() == Rule::period_range {
                                     let span = self.span(&a);
-                                    let (start, end) = self.year_range(a)?;
+                                    let (start, end) = self.period_range(a)?;
                                     Ok(Expr {
                                         kind: ExprKind::Range { start, end },
                                         span,
@@ -802,10 +963,10 @@ impl Lower<'_> {
                     Rule::or => BinOp::Or,
                     r => unreachable!("not an infix operator: {r:?}"),
                 };
-                if is_comparison(op)
+                if op.is_comparison()
                     && !lhs_paren
                     && let ExprKind::Binary { op: inner, .. } = &lhs.kind
-                    && is_comparison(*inner)
+                    && inner.is_comparison()
                 {
                     return Err(SyntaxError::ChainedComparison {
                         span: lhs.span.join(rhs.span),
@@ -813,6 +974,28 @@ impl Lower<'_> {
                     });
                 }
                 let span = lhs.span.join(rhs.span);
+                // Operators of one level written in a row make one flat chain.
+                if let Some(level) = op.chain_level() {
+                    let mut lhs = lhs;
+                    if !lhs_paren
+                        && let ExprKind::Chain { rest, .. } = &mut lhs.kind
+                        && rest[0].op.chain_level() == Some(level)
+                    {
+                        rest.push(Link { op, op_span, rhs });
+                        lhs.span = span;
+                        return Ok((lhs, false));
+                    }
+                    return Ok((
+                        Expr {
+                            kind: ExprKind::Chain {
+                                first: Box::new(lhs),
+                                rest: vec![Link { op, op_span, rhs }],
+                            },
+                            span,
+                        },
+                        false,
+                    ));
+                }
                 Ok((
                     Expr {
                         kind: ExprKind::Binary {
@@ -833,9 +1016,7 @@ impl Lower<'_> {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::paren => {
-                let Some(inner) = Self::meaningful(pair.into_inner()).next() else {
-                    unreachable!("parenthesis holds an expression")
-                };
+                let inner = first(meaningful(pair.into_inner()), "an expression");
                 let mut e = self.expr(inner)?;
                 e.span = span;
                 return Ok((e, true));
@@ -846,6 +1027,7 @@ impl Lower<'_> {
             Rule::ident => ExprKind::Name(pair.as_str().to_string()),
             Rule::never => ExprKind::Never,
             Rule::string => ExprKind::String(self.string(pair)),
+            Rule::period => ExprKind::Period(self.period(&pair)?),
             Rule::money => ExprKind::Money(self.number(&pair.as_str()[1..], span)?.0),
             Rule::money_unit => ExprKind::MoneyUnit(match pair.as_str() {
                 "$k" => 1e3,
@@ -856,9 +1038,7 @@ impl Lower<'_> {
             }),
             Rule::quantity => {
                 let mut it = pair.into_inner();
-                let Some(num) = it.next() else {
-                    unreachable!("quantity has a number")
-                };
+                let num = first(&mut it, "a number");
                 let nspan = self.span(&num);
                 let (value, percent) = self.number(num.as_str(), nspan)?;
                 let number = Expr {
@@ -867,44 +1047,44 @@ impl Lower<'_> {
                 };
                 match it.next() {
                     None => return Ok((number, false)),
-                    Some(u) => {
-                        let Some(id) = u.into_inner().next() else {
-                            unreachable!("unit name holds an ident")
-                        };
-                        ExprKind::WithUnit {
-                            value: Box::new(number),
-                            unit: self.ident(id),
-                        }
-                    }
+                    Some(u) => ExprKind::WithUnit {
+                        value: Box::new(number),
+                        unit: self.ident(first(u.into_inner(), "a unit name")),
+                    },
                 }
             }
             Rule::keyframes => {
                 let mut frames = Vec::new();
                 let mut fill = Fill::Linear;
-                for p in Self::meaningful(pair.into_inner()) {
+                for p in meaningful(pair.into_inner()) {
                     match p.as_rule() {
                         Rule::keyframe => {
-                            let mut it = Self::meaningful(p.into_inner());
-                            let (Some(y), Some(v)) = (it.next(), it.next()) else {
-                                unreachable!("keyframe has a year and a value")
-                            };
+                            let mut it = meaningful(p.into_inner());
+                            let y = first(&mut it, "a period");
+                            let v = first(&mut it, "a value");
                             frames.push(Keyframe {
-                                year: self.int(&y)?,
-                                year_span: self.span(&y),
+                                at: self.period(&y)?,
                                 value: self.expr(v)?,
                             });
                         }
-                        Rule::fill => {
-                            fill = match p.as_str() {
-                                "growth" => Fill::Growth,
-                                "step" => Fill::Step,
-                                _ => Fill::Linear,
-                            }
-                        }
+                        Rule::fill => fill = fill_of(p.as_str()),
                         r => unreachable!("unexpected {r:?} in keyframes"),
                     }
                 }
                 ExprKind::Keyframes { frames, fill }
+            }
+            Rule::csv_call => {
+                let mut it = meaningful(pair.into_inner());
+                let f = first(&mut it, "a file");
+                let c = first(&mut it, "a column");
+                let fill = it.next().map_or(Fill::Linear, |p| fill_of(p.as_str()));
+                ExprKind::Csv {
+                    file_span: self.span(&f),
+                    file: self.string(f),
+                    column_span: self.span(&c),
+                    column: self.string(c),
+                    fill,
+                }
             }
             r => unreachable!("not a primary: {r:?}"),
         };
@@ -936,9 +1116,27 @@ impl Lower<'_> {
                 span,
             });
         }
-        let _ = self.text;
         Ok((v, percent))
     }
+}
+
+fn fill_of(s: &str) -> Fill {
+    match s {
+        "growth" => Fill::Growth,
+        "step" => Fill::Step,
+        _ => Fill::Linear,
+    }
+}
+
+/// How many field accesses end in `e`: `a.b.c` has two.
+fn field_depth(e: &Expr) -> usize {
+    let mut n = 0;
+    let mut cur = e;
+    while let ExprKind::Field { base, .. } = &cur.kind {
+        n += 1;
+        cur = base;
+    }
+    n
 }
 
 /// The length of `text` without trailing blanks and a trailing comment.
@@ -964,23 +1162,12 @@ fn significant_len(text: &str) -> usize {
     }
 }
 
-fn is_comparison(op: BinOp) -> bool {
-    matches!(
-        op,
-        BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne
-    )
-}
-
-fn strsim_best<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    crate::check::suggest(name, candidates.iter().copied())
-}
-
 /// Parses a command-line override, `NAME=EXPR` or `P.prop=EXPR`.
 pub fn parse_override(text: &str, base: usize) -> Result<Override, Vec<SyntaxError>> {
     check_depth(text, base).map_err(|e| vec![e])?;
     let pairs =
         ScnParser::parse(Rule::set_arg, text).map_err(|e| vec![syntax_error(e, text, base)])?;
-    let lower = Lower { base, text };
+    let lower = Lower { base };
     let Some(pair) = pairs.flatten().find(|p| p.as_rule() == Rule::override_) else {
         unreachable!("set_arg holds an override")
     };
@@ -1014,17 +1201,49 @@ mod tests {
     }
 
     #[test]
-    fn pieces_cut_only_between_statements() {
+    fn pieces_parse_like_the_whole() {
         let text = big_file();
-        let pieces = statement_pieces(&text, Mode::File);
-        assert!(pieces.len() >= 2 || rayon::current_num_threads() < 2);
-        assert_eq!(pieces.first().map(|p| p.0), Some(0));
-        assert_eq!(pieces.last().map(|p| p.1), Some(text.len()));
+        let pieces = statement_pieces(&text);
+        assert!(pieces.len() >= 2);
         let whole = parse_piece(&text, 7, Mode::File).expect("parses");
         let split = parse(&text, 7, Mode::File).expect("parses");
         assert_eq!(
             whole, split,
             "parsing in pieces gives the same program, spans included"
         );
+    }
+
+    #[test]
+    fn chains_are_flat() {
+        let src = format!("let x = {}1", "1 + ".repeat(5000));
+        let p = parse(&src, 0, Mode::File).expect("a long flat chain parses");
+        let ItemKind::Let { value, .. } = &p.items[0].kind else {
+            panic!("a let")
+        };
+        assert_eq!(value.depth(), 2);
+        // Parentheses keep their own chain.
+        let p = parse("let y = (a + b) + c - d * e * f", 0, Mode::File).unwrap();
+        let ItemKind::Let { value, .. } = &p.items[0].kind else {
+            panic!("a let")
+        };
+        let ExprKind::Chain { first, rest } = &value.kind else {
+            panic!("a chain")
+        };
+        assert_eq!(rest.len(), 2);
+        assert!(matches!(first.kind, ExprKind::Chain { .. }));
+    }
+
+    #[test]
+    fn period_literals() {
+        let p = parse("let a = x@2026-07 + y@2026Q3", 0, Mode::File).unwrap();
+        assert_eq!(p.items.len(), 1);
+        for bad in ["let a = 2026-13", "let a = 2026Q5", "let a = 2026-7"] {
+            let e = parse(bad, 0, Mode::File).unwrap_err();
+            assert!(
+                matches!(e[0], SyntaxError::BadPeriod { .. }),
+                "{bad}: {e:?}"
+            );
+        }
+        assert!(parse("let a = 2026 - 7", 0, Mode::File).is_ok());
     }
 }

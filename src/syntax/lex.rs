@@ -1,6 +1,6 @@
-//! A forgiving tokenizer for half-typed input: what the highlighter colours,
-//! what the completer reads before the cursor, and what the validator counts.
-//! It never fails; anything it does not know is `Other`.
+//! A forgiving tokenizer that never fails: what the REPL colours, completes
+//! and counts, what the formatter lays out and what the language server reads
+//! under the cursor. Every byte belongs to a token; what it does not know is `Other`.
 
 /// What a token is, as far as the editor cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,25 +35,78 @@ impl Token {
     }
 }
 
-/// The reserved words of LANGUAGE.md.
-pub const KEYWORDS: [&str; 27] = [
-    "timeline", "let", "demand", "provider", "allocate", "by", "scenario", "extends", "compare",
-    "on", "show", "assert", "plot", "unit", "samples", "seed", "within", "when", "if", "then",
-    "else", "and", "or", "not", "in", "to", "never",
+/// The reserved words: they cannot be names.
+pub const KEYWORDS: [&str; 37] = [
+    "timeline",
+    "let",
+    "demand",
+    "provider",
+    "allocate",
+    "by",
+    "scenario",
+    "extends",
+    "compare",
+    "on",
+    "show",
+    "assert",
+    "plot",
+    "unit",
+    "samples",
+    "seed",
+    "within",
+    "when",
+    "if",
+    "then",
+    "else",
+    "and",
+    "or",
+    "not",
+    "in",
+    "to",
+    "never",
+    "plan",
+    "minimize",
+    "discount",
+    "subject",
+    "solve",
+    "so",
+    "sensitivity",
+    "correlate",
+    "explain",
+    "import",
 ];
 
-/// Words with a meaning in one place (policies, fills): highlighted like keywords.
-pub const PLACE_WORDS: [&str; 8] = [
-    "priority", "cost", "share", "rest", "linear", "growth", "step", "stack",
+/// Words with a meaning in one place (policies, fills, steps): highlighted
+/// like keywords, but ordinary names elsewhere.
+pub const PLACE_WORDS: [&str; 18] = [
+    "priority",
+    "cost",
+    "share",
+    "optimal",
+    "budget",
+    "rest",
+    "linear",
+    "growth",
+    "step",
+    "stack",
+    "yearly",
+    "quarterly",
+    "monthly",
+    "sobol",
+    "that",
+    "as",
+    "pp",
+    "csv",
 ];
 
 /// Words after which an expression cannot end.
-const CONTINUING_WORDS: [&str; 13] = [
+const CONTINUING_WORDS: [&str; 20] = [
     "and", "or", "not", "to", "if", "then", "else", "when", "in", "within", "by", "on", "extends",
+    "minimize", "discount", "subject", "so", "that", "budget", "as",
 ];
 
 fn ident_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
+    c.is_alphanumeric() || c == '_'
 }
 
 /// Splits `s` into tokens covering every byte.
@@ -88,7 +141,7 @@ pub fn lex(s: &str) -> Vec<Token> {
                 Tok::String
             }
             b'0'..=b'9' => {
-                i = number(b, i, true);
+                i = period(b, i).unwrap_or_else(|| number(b, i, true));
                 Tok::Number
             }
             b'$' => {
@@ -97,7 +150,9 @@ pub fn lex(s: &str) -> Vec<Token> {
                     i = number(b, i, false);
                 } else if i < b.len()
                     && matches!(b[i], b'k' | b'M' | b'B' | b'T')
-                    && !b.get(i + 1).is_some_and(|&n| ident_char(n as char))
+                    && !b
+                        .get(i + 1)
+                        .is_some_and(|&n| n.is_ascii_alphanumeric() || n == b'_')
                 {
                     i += 1;
                 }
@@ -134,9 +189,9 @@ pub fn lex(s: &str) -> Vec<Token> {
                 i += 1;
                 Tok::Op
             }
-            c if c.is_ascii_alphabetic() || c == b'_' => {
-                while i < b.len() && ident_char(b[i] as char) {
-                    i += 1;
+            c if c.is_ascii_alphabetic() || c == b'_' || starts_ident(&s[i..]) => {
+                while let Some(ch) = s[i..].chars().next().filter(|&ch| ident_char(ch)) {
+                    i += ch.len_utf8();
                 }
                 Tok::Ident
             }
@@ -153,6 +208,32 @@ pub fn lex(s: &str) -> Vec<Token> {
         });
     }
     out
+}
+
+/// Whether `s` starts with a letter of any script.
+fn starts_ident(s: &str) -> bool {
+    s.chars().next().is_some_and(char::is_alphabetic)
+}
+
+/// The end of a period literal (`2026-07`, `2026Q3`) starting at `i`.
+fn period(b: &[u8], i: usize) -> Option<usize> {
+    let four = b.get(i..i + 4)?;
+    if !four.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let j = i + 4;
+    match b.get(j) {
+        Some(b'-' | b'Q') if b.get(j + 1).is_some_and(u8::is_ascii_digit) => {
+            let mut k = j + 1;
+            while b.get(k).is_some_and(u8::is_ascii_digit) {
+                k += 1;
+            }
+            let next = b.get(k).copied();
+            (!next.is_some_and(|n| n.is_ascii_alphanumeric() || n == b'_' || n == b'.'))
+                .then_some(k)
+        }
+        _ => None,
+    }
 }
 
 /// The end of a number starting at `i`: digits, fraction, exponent, and
@@ -178,7 +259,9 @@ fn number(b: &[u8], mut i: usize, suffixes: bool) -> usize {
         }
     }
     if matches!(b.get(i), Some(b'k' | b'M' | b'B' | b'T'))
-        && !b.get(i + 1).is_some_and(|&n| ident_char(n as char))
+        && !b
+            .get(i + 1)
+            .is_some_and(|&n| n.is_ascii_alphanumeric() || n == b'_')
     {
         i += 1;
     }
@@ -305,6 +388,26 @@ mod tests {
                 (Tok::Number, "1.2e9"),
                 (Tok::Op, "+"),
                 (Tok::Number, "100k"),
+            ]
+        );
+    }
+
+    #[test]
+    fn periods_and_unicode() {
+        assert_eq!(
+            kinds("x@2026-07 + coût@2026Q3 - 2026 - 7"),
+            vec![
+                (Tok::Ident, "x"),
+                (Tok::Op, "@"),
+                (Tok::Number, "2026-07"),
+                (Tok::Op, "+"),
+                (Tok::Ident, "coût"),
+                (Tok::Op, "@"),
+                (Tok::Number, "2026Q3"),
+                (Tok::Op, "-"),
+                (Tok::Number, "2026"),
+                (Tok::Op, "-"),
+                (Tok::Number, "7"),
             ]
         );
     }

@@ -1,0 +1,1 @@
+//! `scn lsp`: a language server on standard input and output.
