@@ -595,14 +595,14 @@ impl<'a> Runner<'a> {
         let ir = crate::check::lower_statement_expr(self.m, &w.defs, expr, ordinal)
             .map_err(|f| fail_errors(f, &scen))?;
         let mut ctx = Ctx::new(self.m, w);
-        let mut tol_text = "a relative tolerance of 1e-9".to_string();
+        let mut tol_text = "relative, 1e-9".to_string();
         if let Some(t) = within {
             let (tir, kind) =
                 tolerance(self.m, &w.defs, t, &ir, ordinal).map_err(|f| fail_errors(f, &scen))?;
             let x = ctx.eval(&tir).map_err(|e| eval_errors(e, &scen))?.data()[0];
             ctx.tol = match kind {
                 TolKind::Relative => {
-                    tol_text = format!("within {} (relative)", self.sources.slice(t.span));
+                    tol_text = format!("relative, within {}", self.sources.slice(t.span));
                     Tol { rel: x, abs: 0.0 }
                 }
                 TolKind::Points => {
@@ -613,7 +613,7 @@ impl<'a> Runner<'a> {
                     }
                 }
                 TolKind::Absolute => {
-                    tol_text = format!("within {} (absolute)", self.sources.slice(t.span));
+                    tol_text = format!("absolute, within {}", self.sources.slice(t.span));
                     Tol { rel: 0.0, abs: x }
                 }
             };
@@ -715,7 +715,7 @@ impl<'a> Runner<'a> {
                 }
             }
             if is_eq {
-                detail.push(format!("compared {tol_text}"));
+                detail.push(format!("tolerance: {tol_text}"));
             }
         }
         Ok(AssertOutcome {
@@ -794,34 +794,8 @@ fn digits_to_differ(a: f64, b: f64) -> i32 {
 
 /// A value in its readable unit with `digits` significant digits.
 fn precise(m: &Model, x: f64, meta: Meta, reference: f64, digits: i32) -> String {
-    let unit = crate::units::format::format_quantity(
-        reference.max(x.abs()),
-        meta.dim,
-        meta.kind,
-        meta.hint,
-        &m.base_names,
-    );
-    // Reuse the readable unit's factor: find the displayed number, rescale.
-    let shown_ref = crate::units::format::leading_number(&unit).unwrap_or(1.0);
-    let r = reference.max(x.abs());
-    if r == 0.0 || shown_ref == 0.0 || meta.kind == Kind::Percent {
-        if meta.kind == Kind::Percent {
-            return format!(
-                "{}%",
-                crate::units::format::fmt_sig(x * 100.0, digits, true)
-            );
-        }
-        return crate::units::format::format_quantity(
-            x,
-            meta.dim,
-            meta.kind,
-            meta.hint,
-            &m.base_names,
-        );
-    }
-    let factor = r / shown_ref;
-    let num = crate::units::format::fmt_sig(x / factor, digits, true);
-    crate::units::format::replace_leading_number(&unit, &num, x < 0.0)
+    let r = if reference == 0.0 { x } else { reference };
+    crate::units::format::format_digits(x, r, digits, meta.dim, meta.kind, meta.hint, &m.base_names)
 }
 
 /// A chart of labelled values; a chart error points at the expressions.

@@ -171,6 +171,9 @@ fn pick<'a>(v: f64, units: &[(&'a str, f64)]) -> (&'a str, f64) {
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Layout {
     Alone,
+    /// Alone, with at least this many significant digits (to show two
+    /// close numbers as different).
+    Digits(i32),
     /// A column whose largest value is `reference`; `whole` when every
     /// value of the column is a whole number (then no decimals at all).
     Column {
@@ -183,6 +186,7 @@ impl Layout {
     fn num(self, x: f64, sig: i32, trim_alone: bool) -> String {
         match self {
             Layout::Alone => fmt_sig(x, sig, trim_alone),
+            Layout::Digits(d) => fmt_sig(x, sig.max(d), true),
             Layout::Column { whole: true, .. } => fmt_fixed(x, 0, false),
             Layout::Column { reference, .. } => fmt_fixed(x, decimals_for(reference, sig), false),
         }
@@ -191,6 +195,7 @@ impl Layout {
     fn scaled(self, f: f64) -> Layout {
         match self {
             Layout::Alone => Layout::Alone,
+            Layout::Digits(d) => Layout::Digits(d),
             Layout::Column { reference, whole } => Layout::Column {
                 reference: reference / f,
                 whole: whole && f == 1.0,
@@ -330,6 +335,20 @@ pub fn format_like(
     )
 }
 
+/// A value in the unit that suits `reference`, with at least `digits`
+/// significant digits: how a failed assert shows two close numbers.
+pub fn format_digits(
+    v: f64,
+    reference: f64,
+    digits: i32,
+    dim: Dim,
+    kind: Kind,
+    hint: Hint,
+    names: &BaseNames,
+) -> String {
+    format_in_layout(v, reference, dim, kind, hint, names, Layout::Digits(digits))
+}
+
 /// A value in a table column laid out by `style`.
 pub fn format_column(
     v: f64,
@@ -395,6 +414,7 @@ fn format_in_layout(
                     format!("{}%", fmt_fixed(v * 100.0, d, false))
                 }
                 Layout::Alone => format!("{}%", fmt_sig(v * 100.0, 4, true)),
+                Layout::Digits(d) => format!("{}%", fmt_sig(v * 100.0, d.max(4), true)),
             };
         }
         _ => {}
