@@ -21,8 +21,14 @@ fn big_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
 }
 
 /// Appends what a line printed: standard output as is, standard error with
-/// each line marked `! `.
+/// each line marked `! `. A line the session had to catch a panic on fails
+/// the test.
 fn put(t: &mut String, out: &LineOutcome) {
+    assert!(
+        !out.stderr.contains("a bug"),
+        "the session hit a bug:\n{}",
+        out.stderr
+    );
     t.push_str(&out.stdout);
     for l in out.stderr.lines() {
         t.push_str(if l.is_empty() { "!" } else { "! " });
@@ -239,12 +245,9 @@ fn the_binary_survives_hostile_input() {
         .write_all(&input)
         .expect("input written");
     let out = child.wait_with_output().expect("scn ends");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("a bug"), "a line panicked:\n{stderr}");
 }
 
 fn completions(h: &ScnHelper, line: &str) -> (usize, Vec<String>) {
