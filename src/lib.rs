@@ -189,16 +189,27 @@ pub fn compile(
     text: &str,
     base: usize,
 ) -> (Option<Model>, Vec<ScnError>) {
+    let t = std::time::Instant::now();
     let (loaded, mut errors) = load(sources, name, text, base);
+    timing("parse", t);
     let Some(l) = loaded else {
         return (None, errors);
     };
     if !errors.is_empty() && errors.iter().any(|e| matches!(e, ScnError::Syntax(_))) {
         return (None, errors);
     }
+    let t = std::time::Instant::now();
     let (m, es) = check::check(l.files, &l.order);
+    timing("check", t);
     errors.extend(es);
     (Some(m), errors)
+}
+
+/// With `SCN_TIMING` set, how long a stage took, on standard error.
+pub fn timing(stage: &str, since: std::time::Instant) {
+    if std::env::var_os("SCN_TIMING").is_some() {
+        eprintln!("timing: {stage} {:.2} ms", since.elapsed().as_secs_f64() * 1e3);
+    }
 }
 
 /// What to run: a scenario and command-line overrides.
@@ -440,7 +451,9 @@ pub fn run_text(
             ..RunResult::default()
         };
     }
+    let t = std::time::Instant::now();
     let (base, scenarios) = evaluate_all(&model, &mut errors);
+    timing("evaluate", t);
     let current = match select_world(&model, &base, &scenarios, sources, opts) {
         Ok(w) => w,
         Err(es) => {
@@ -459,6 +472,7 @@ pub fn run_text(
         current: current.clone(),
     };
     let mut outputs = Vec::new();
+    let t = std::time::Instant::now();
     {
         let mut runner = Runner::new(&model, sources, &worlds);
         for (k, st) in model.statements.iter().enumerate() {
@@ -471,6 +485,7 @@ pub fn run_text(
             }
         }
     }
+    timing("statements", t);
     dedup(&mut errors);
     // Shortfalls are worth a warning only when the file is otherwise sound:
     // for the scenario being run, and for every other scenario a `compare`
