@@ -208,7 +208,10 @@ pub fn compile(
 /// With `SCN_TIMING` set, how long a stage took, on standard error.
 pub fn timing(stage: &str, since: std::time::Instant) {
     if std::env::var_os("SCN_TIMING").is_some() {
-        eprintln!("timing: {stage} {:.2} ms", since.elapsed().as_secs_f64() * 1e3);
+        eprintln!(
+            "timing: {stage} {:.2} ms",
+            since.elapsed().as_secs_f64() * 1e3
+        );
     }
 }
 

@@ -223,6 +223,9 @@ pub struct Chart {
     pub years: Vec<i64>,
     /// How each period is written (`2026`, `2026-07`).
     pub labels: Vec<String>,
+    /// Periods per year (1, 4 or 12): the axis is labelled by year, with a
+    /// mark at every period.
+    pub per_year: usize,
     pub series: Vec<Series>,
     /// Stacked areas (the series summed, one band each) rather than lines.
     /// A stacked chart stacks the medians of uncertain series, without bands.
@@ -260,6 +263,7 @@ impl Chart {
         Chart {
             title: title.into(),
             labels: years.iter().map(|y| y.to_string()).collect(),
+            per_year: 1,
             years,
             series: Vec::new(),
             stacked: false,
@@ -327,6 +331,7 @@ impl Chart {
         };
         let mut chart = Chart::new(title, years, unit).stacked(stacked);
         chart.labels = labels;
+        chart.per_year = t.per_year();
         for (l, v) in values {
             chart.series.push(Series::from_value(model, l.clone(), v));
         }
@@ -420,6 +425,8 @@ impl Chart {
     /// where `room` is the space between neighbouring years and `width` the
     /// space one label needs, in the same measure.
     pub(crate) fn year_stride(&self, room: f64, width: f64) -> i64 {
+        // Labels are per year: a year is `per_year` periods wide.
+        let room = room * self.per_year.max(1) as f64;
         for s in [1i64, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000] {
             if room * s as f64 >= width {
                 return s;
@@ -428,10 +435,19 @@ impl Chart {
         i64::MAX
     }
 
-    /// Whether year index `i` is labelled with the given stride.
+    /// Whether period `i` starts a calendar year (its first period on the axis).
+    pub(crate) fn year_start(&self, i: usize) -> bool {
+        i == 0 || self.years[i] != self.years[i - 1]
+    }
+
+    /// Whether period `i` gets its year as a label with the given stride:
+    /// the first period of a year whose number the stride divides.
     pub(crate) fn labelled(&self, i: usize, stride: i64) -> bool {
         let y = self.years[i];
-        stride == 1 || (stride != i64::MAX && y.rem_euclid(stride) == 0) || self.years.len() == 1
+        self.year_start(i)
+            && (stride == 1
+                || (stride != i64::MAX && y.rem_euclid(stride) == 0)
+                || self.years.len() == 1)
     }
 }
 

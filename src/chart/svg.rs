@@ -377,8 +377,10 @@ fn year_axis(root: &Area, chart: &Chart, f: &Frame, px: f64) -> DrawResult {
     };
     let stride = chart.year_stride(room, label_w + px);
     for (i, &x) in f.xs.iter().enumerate() {
+        // A full tick at each year's start, a short mark at other periods.
+        let len = if chart.year_start(i) { 0.35 } else { 0.18 };
         root.draw(&PathElement::new(
-            vec![pt(x, f.bottom), pt(x, f.bottom + px * 0.35)],
+            vec![pt(x, f.bottom), pt(x, f.bottom + px * len)],
             AXIS.stroke_width(1),
         ))?;
         if chart.labelled(i, stride) {

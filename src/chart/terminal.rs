@@ -109,8 +109,10 @@ pub fn render(chart: &Chart, width: usize, height: usize) -> String {
     let stride = chart.year_stride(room, (label_w + 1) as f64);
     let mut base: Vec<char> = vec!['─'; cols];
     for (i, &x) in grid.xs.iter().enumerate() {
-        if room >= 2.0 || chart.labelled(i, stride) {
+        if chart.labelled(i, stride) || (room >= 2.0 && chart.per_year == 1) {
             base[x] = '┬';
+        } else if room >= 2.0 || chart.year_start(i) {
+            base[x] = '┴';
         }
     }
     let mut line = format!("{:w$}└", "", w = gutter);

@@ -1210,6 +1210,19 @@ impl<'a> Lowerer<'a> {
                         kind: ExprKind::Period(lit),
                         span: rspan,
                     }) => t.span_of(lit).map_err(|err| self.time_error(err, *rspan))?,
+                    // A whole number is a year: `sum(x, 2026)`.
+                    Some(Expr {
+                        kind:
+                            ExprKind::Number {
+                                value,
+                                percent: false,
+                            },
+                        span: rspan,
+                    }) if value.fract() == 0.0 && value.abs() <= crate::time::MAX_YEAR as f64 => {
+                        let lit = crate::time::PeriodLit::year(*value as i64, *rspan);
+                        t.span_of(&lit)
+                            .map_err(|err| self.time_error(err, *rspan))?
+                    }
                     Some(other) => {
                         return Err(self.bad(
                             f,
