@@ -147,6 +147,36 @@ pub enum EvalError {
         rules: Vec<LabeledSpan>,
     },
 
+    #[error("the plan is not linear: {what}")]
+    #[diagnostic(code(scn::not_linear), help("{help}"))]
+    NotLinear {
+        what: String,
+        help: String,
+        #[label(collection)]
+        labels: Vec<LabeledSpan>,
+    },
+
+    #[error("the plan is infeasible: {detail}")]
+    #[diagnostic(
+        code(scn::plan_infeasible),
+        help("loosen or drop one of the constraints named, or allow more to be built")
+    )]
+    PlanInfeasible {
+        detail: String,
+        #[label(collection)]
+        labels: Vec<LabeledSpan>,
+    },
+
+    #[error("the plan is unbounded: its objective can decrease without limit")]
+    #[diagnostic(
+        code(scn::plan_unbounded),
+        help("bound what the plan may choose (`build = 0 GW .. 2 GW`) or add a constraint")
+    )]
+    PlanUnbounded {
+        #[label(collection)]
+        labels: Vec<LabeledSpan>,
+    },
+
     #[error("{what}")]
     #[diagnostic(code(scn::decision), help("{help}"))]
     Decision {

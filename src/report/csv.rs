@@ -111,7 +111,7 @@ pub fn csv(m: &Model, scenario: &str, outputs: &[Output]) -> String {
                     }
                 }
             }
-            Output::Plan(plan) => out.push_str(&plan.csv(scenario)),
+            Output::Plan(plan) => out.push_str(&plan.csv(m, scenario)),
             Output::Sense(r) => out.push_str(&r.csv(scenario)),
         }
     }

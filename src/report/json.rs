@@ -149,7 +149,7 @@ pub fn json(
                     }).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             }),
-            Output::Plan(plan) => plan.json(),
+            Output::Plan(plan) => plan.json(m),
             Output::Sense(r) => r.json(),
         })
         .collect();

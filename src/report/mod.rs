@@ -7,7 +7,7 @@ mod json;
 mod text;
 
 pub use csv::csv;
-pub use json::json;
+pub use json::{json, si_unit};
 pub use text::{aligned, expand, summary_line, table, text};
 
 pub use crate::diag::{Style, render_report};

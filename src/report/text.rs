@@ -281,7 +281,7 @@ pub fn text(m: &Model, outputs: &[Output]) -> String {
                 out.push_str("\n\n");
             }
             Output::Plan(p) => {
-                out.push_str(&p.text());
+                out.push_str(&p.text(m));
                 out.push('\n');
             }
             Output::Sense(r) => {
