@@ -418,10 +418,16 @@ fn non_linear_plans_label_the_operation() {
     let (code, _, err) = run(&src);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("scn::not_linear"), "{err}");
-    assert!(err.contains("multiplies two quantities the plan chooses"), "{err}");
+    assert!(
+        err.contains("multiplies two quantities the plan chooses"),
+        "{err}"
+    );
     let src = format!("{STEP}plan minimize sum(spend) subject to [peak(campus.built) <= 1 GW]\n");
     let (_, _, err) = run(&src);
-    assert!(err.contains("`peak` of a quantity the plan chooses"), "{err}");
+    assert!(
+        err.contains("`peak` of a quantity the plan chooses"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -138,7 +138,7 @@ pub fn run(m: &Model, w: &World, i: usize) -> Result<Value, EvalError> {
                 &m.base_names,
             )
         };
-        return Err(EvalError::Decision {
+        return Err(EvalError::NoRoot {
             what: format!(
                 "`solve {}`: {a_text} == {b_text} has no root in {} .. {}",
                 s.name.name,

@@ -178,6 +178,15 @@ pub enum EvalError {
     },
 
     #[error("{what}")]
+    #[diagnostic(code(scn::no_root), help("{help}"))]
+    NoRoot {
+        what: String,
+        help: String,
+        #[label(collection)]
+        labels: Vec<LabeledSpan>,
+    },
+
+    #[error("{what}")]
     #[diagnostic(code(scn::decision), help("{help}"))]
     Decision {
         what: String,

@@ -130,7 +130,11 @@ pub fn fmt_sig(v: f64, sig: i32, trim: bool) -> String {
     if needs_exponent(v) {
         return exponent_form(v, sig, trim);
     }
-    fmt_fixed(v, decimals_for(v, sig), trim)
+    // Rounding may carry into a new digit (0.99996 → 1.000): count the
+    // decimals on the rounded value, so it reads 1.00.
+    let d = decimals_for(v, sig);
+    let rounded: f64 = format!("{v:.d$}").parse().unwrap_or(v);
+    fmt_fixed(v, d.min(decimals_for(rounded, sig)), trim)
 }
 
 /// A number with a fixed number of decimals (a table column's), or with
